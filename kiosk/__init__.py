@@ -1,0 +1,1 @@
+"""The Kivy kiosk that runs on each bench, and its offline core."""

@@ -1,0 +1,1 @@
+"""The sync server every bench talks to: bench API, storage, web pages."""
