@@ -22,7 +22,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum, auto
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
+
+from hardware.codes import CHARGE_STATES, ERRORS, MPPT_MODES, OFF_REASONS
 
 MAX_LABEL = 32
 MAX_VALUE = 128
@@ -120,16 +122,20 @@ class BlockParser:
         state machine must take over), or None to wait for more bytes."""
         match = _CLEAN_BLOCK.match(buffer, position)
         if match is None:
+            # Wait only while the bytes so far can still become a clean block: no terminator
+            # yet, and no ":" (a HEX message can hide the terminator; the state machine copes).
             window_end = position + MAX_BLOCK_BYTES
             terminator = buffer.find(_TERMINATOR, position, window_end)
             complete = terminator != -1 and terminator + len(_TERMINATOR) < len(buffer)
-            if not complete and len(buffer) < window_end:
+            hex_in_view = buffer.find(b":", position, window_end) != -1
+            if not complete and not hex_in_view and len(buffer) < window_end:
                 return None
             return position
         raw = match.group()
         if sum(raw) & 0xFF == 0:
             self.blocks_ok += 1
-            blocks.append(Block(dict(_FIELD.findall(raw.decode("latin-1")))))
+            fields_text = raw[:-len(_TERMINATOR) - 1].decode("latin-1")  # without the checksum field
+            blocks.append(Block(dict(_FIELD.findall(fields_text))))
         else:
             self.blocks_bad += 1
         return match.end()
@@ -245,3 +251,102 @@ def encode_hex_message(payload_hex: str) -> bytes:
     command, data = int(payload_hex[0], 16), bytes.fromhex(payload_hex[1:])
     check = (0x55 - command - sum(data)) & 0xFF
     return b":%s%02X\n" % (payload_hex.upper().encode("ascii"), check)
+
+
+# --- Values: raw label/value strings -> Python values in SI units ---------------------------------
+
+Value = float | bool | str | list[str] | None
+
+
+def _per(divisor: int) -> Callable[[str], float]:
+    # Division, not multiplication by 0.001: 12530 / 1000 is exactly 12.53 as a float.
+    return lambda raw: int(raw) / divisor
+
+
+def _named(table: Mapping[int, str]) -> Callable[[str], str]:
+    return lambda raw: table.get(int(raw), f"unknown_{int(raw)}")
+
+
+def _error(raw: str) -> str | None:
+    code = int(raw)
+    return None if code == 0 else ERRORS.get(code, f"unknown_{code}")
+
+
+def _off_reasons(raw: str) -> list[str]:
+    mask = int(raw, 16)
+    return [name for bit, name in OFF_REASONS.items() if mask & bit]
+
+
+def _on_off(raw: str) -> bool:
+    if raw.upper() not in ("ON", "OFF"):
+        raise ValueError(raw)
+    return raw.upper() == "ON"
+
+
+def _port_state(raw: str) -> str:
+    if raw.upper() not in ("ON", "OFF", "FAULT"):
+        raise ValueError(raw)
+    return raw.lower()
+
+
+def _door(raw: str) -> str:
+    if raw.upper() not in ("OPEN", "CLOSED"):
+        raise ValueError(raw)
+    return raw.lower()
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one label reads: its name in the merged status and its conversion from the raw text."""
+
+    key: str
+    convert: Callable[[str], Value]
+
+
+_MILLI = _per(1000)
+_TENTH = _per(10)
+_CENTI = _per(100)
+_UNIT = _per(1)
+
+FIELD_SPECS: dict[str, FieldSpec] = {
+    "V": FieldSpec("battery_v", _MILLI),
+    "I": FieldSpec("battery_a", _MILLI),
+    "VPV": FieldSpec("solar_v", _MILLI),
+    "PPV": FieldSpec("solar_w", _UNIT),
+    "CS": FieldSpec("charge_state", _named(CHARGE_STATES)),
+    "MPPT": FieldSpec("mppt", _named(MPPT_MODES)),
+    "ERR": FieldSpec("error", _error),
+    "OR": FieldSpec("off_reasons", _off_reasons),
+    "LOAD": FieldSpec("load_on", _on_off),
+    "IL": FieldSpec("load_a", _MILLI),
+    "H19": FieldSpec("yield_total_kwh", _CENTI),
+    "H20": FieldSpec("yield_today_kwh", _CENTI),
+    "H21": FieldSpec("max_power_today_w", _UNIT),
+    "H22": FieldSpec("yield_yesterday_kwh", _CENTI),
+    "H23": FieldSpec("max_power_yesterday_w", _UNIT),
+    "SOC": FieldSpec("soc_pct", _TENTH),
+    "PID": FieldSpec("product_id", str),
+    "FW": FieldSpec("firmware", str),
+    "SER#": FieldSpec("serial_number", str),
+    "LIGHT": FieldSpec("light_on", _on_off),
+    "TBAT": FieldSpec("battery_temp_c", _TENTH),
+    "TENC": FieldSpec("enclosure_temp_c", _TENTH),
+    "DOOR": FieldSpec("door", _door),
+}
+CHARGING_PORTS: tuple[str, ...] = tuple(f"USB{n}" for n in range(1, 9)) + ("QI1", "QI2")
+for _port in CHARGING_PORTS:
+    FIELD_SPECS[_port] = FieldSpec(_port, _port_state)
+    FIELD_SPECS[f"{_port}_I"] = FieldSpec(f"{_port}_I", _MILLI)
+
+
+def decode_value(label: str, raw: str) -> Value:
+    """The value of one field in SI units (V, A, W, °C, kWh, %), a name, or the raw text for an
+    unknown label. A known label with an unreadable value (Victron sends "---" for "not
+    available") gives None."""
+    spec = FIELD_SPECS.get(label)
+    if spec is None:
+        return raw
+    try:
+        return spec.convert(raw.strip())
+    except ValueError:
+        return None
