@@ -1,0 +1,142 @@
+"""The bench API (v1): uploads, the initiatives feed and the public receipt status.
+
+Handlers are plain functions, so FastAPI runs them in its thread pool, each thread with its own
+SQLite connection; only reading the body (already bounded by the middleware) is async."""
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from .auth import Bench, bench_for_token
+from .db import ThreadLocalDatabases
+from .limits import RateLimiter
+from .problems import MEDIA_TYPE, Problem, unauthorized
+from .schemas import (SUGGESTIONS_BODY, SUPPORTS_BODY, TELEMETRY_BODY, BatchResult, Feed, ProblemDetails,
+                      ReceiptStatus, TelemetryResult)
+from .services.benches import touch
+from .services.initiatives import feed, ingest_supports
+from .services.suggestions import ingest_suggestions, status_by_receipt
+from .services.telemetry import ingest_telemetry
+from .settings import Settings
+from .wire import batch_items, check_hard_text_limit, check_suggestion, check_support, load_json
+
+
+@dataclass
+class Context:
+    settings: Settings
+    dbs: ThreadLocalDatabases
+    limiter: RateLimiter
+
+
+router = APIRouter(prefix="/api/v1")
+_bearer = HTTPBearer(auto_error=False, description="the bench token printed by add-bench")
+
+
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": ProblemDetails, "content": {MEDIA_TYPE: {}}} for s in statuses}
+
+
+_UPLOAD_ERRORS = _problems(400, 401, 413, 415, 422, 429)
+
+
+async def _body(request: Request) -> bytes:
+    return await request.body()
+
+
+def _context(request: Request) -> Context:
+    return request.app.state.context
+
+
+def _authenticate(context: Context, credentials: HTTPAuthorizationCredentials | None) -> Bench:
+    """The bench of the token (never of the body), rate-limited, its last contact recorded."""
+    if credentials is None:
+        raise unauthorized("a bench token is required: Authorization: Bearer <token>")
+    db = context.dbs.get()
+    bench = bench_for_token(db, credentials.credentials)
+    if bench is None:
+        raise unauthorized("the token is unknown or revoked")
+    context.limiter.check(bench.id)
+    touch(db, bench, context.settings.contact_touch_interval_s)
+    return bench
+
+
+def _json(request: Request, body: bytes) -> Any:
+    return load_json(body, request.headers.get("content-type"))
+
+
+@router.post("/suggestions", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUGGESTIONS_BODY)
+def post_suggestions(request: Request, body: bytes = Depends(_body),
+                     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+    """Upload suggestions; idempotent by item id. Invalid items are rejected one by one."""
+    context = _context(request)
+    bench = _authenticate(context, credentials)
+    items = batch_items(_json(request, body), "items", context.settings)
+    check_hard_text_limit(items, context.settings)
+    checked = [check_suggestion(item, context.settings) for item in items]
+    return ingest_suggestions(context.dbs.get(), bench, checked)
+
+
+@router.post("/supports", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUPPORTS_BODY)
+def post_supports(request: Request, body: bytes = Depends(_body),
+                  credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+    """Upload "I support this initiative" taps; idempotent by item id."""
+    context = _context(request)
+    bench = _authenticate(context, credentials)
+    items = batch_items(_json(request, body), "items", context.settings)
+    return ingest_supports(context.dbs.get(), bench, [check_support(item) for item in items])
+
+
+@router.post("/telemetry", response_model=TelemetryResult, responses=_UPLOAD_ERRORS, openapi_extra=TELEMETRY_BODY)
+def post_telemetry(request: Request, body: bytes = Depends(_body),
+                   credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+    """Upload power samples (deduplicated by time) and the kiosk's health report."""
+    context = _context(request)
+    bench = _authenticate(context, credentials)
+    payload = _json(request, body)
+    samples = batch_items(payload, "samples", context.settings)
+    health = payload.get("health")
+    if health is not None and not isinstance(health, dict):
+        raise Problem(422, "invalid-request", '"health" must be an object')
+    return ingest_telemetry(context.dbs.get(), bench, samples, health)
+
+
+def encode_cursor(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+        prefix, number = text.split(":")
+        if prefix != "seq" or not number.isdigit():
+            raise ValueError(text)
+        return int(number)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise Problem(400, "invalid-cursor", "the cursor was not made by this server") from None
+
+
+@router.get("/initiatives", response_model=Feed, responses=_problems(400, 401, 422, 429))
+def get_initiatives(request: Request, since: str | None = Query(None, max_length=64,
+                                                                 description="the cursor of the last pull"),
+                    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+    """Initiatives of the bench's municipality and network-wide ones changed since the cursor.
+    `full: true` means the answer is everything visible: replace the local copy."""
+    context = _context(request)
+    bench = _authenticate(context, credentials)
+    result = feed(context.dbs.get(), bench.municipality, None if since is None else decode_cursor(since))
+    return {"items": result["items"], "deleted": result["deleted"], "cursor": encode_cursor(result["head"]),
+            "full": result["full"]}
+
+
+@router.get("/status/{code}", response_model=ReceiptStatus, responses=_problems(404, 422))
+def get_status(request: Request, code: str) -> dict[str, Any]:
+    """Public: what became of a suggestion, by its receipt code (any case, dash optional)."""
+    status = status_by_receipt(_context(request).dbs.get(), code)
+    if status is None:
+        raise Problem(404, "unknown-receipt", "no suggestion has this receipt code")
+    return status

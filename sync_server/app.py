@@ -1,0 +1,59 @@
+"""The application factory: settings, storage, limits and routes put together."""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from . import problems
+from .api_bench import Context, router
+from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
+from .limits import BodyLimitMiddleware, RateLimiter
+from .services.privacy import purge_expired_contacts
+from .settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+async def _purge_forever(context: Context) -> None:
+    """The retention job: erase expired contact details now and then, for as long as we run."""
+    while True:
+        try:
+            erased = await run_in_threadpool(purge_expired_contacts, context.dbs.get(),
+                                             context.settings.contact_retention_days)
+            if erased:
+                log.info("retention: erased contact details of %d closed suggestions", erased)
+        except Exception:  # the job must outlive a locked or busy database
+            log.exception("retention job failed; will retry")
+        await asyncio.sleep(context.settings.purge_interval_s)
+
+
+def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    open_database(db_path, settings.busy_timeout_ms).close()  # create or migrate before serving
+    context = Context(settings, ThreadLocalDatabases(db_path, settings.busy_timeout_ms),
+                      RateLimiter(settings.rate_per_minute, settings.rate_burst))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        job = asyncio.create_task(_purge_forever(context))
+        yield
+        job.cancel()
+
+    app = FastAPI(title="Smart Bench sync server", version="1.0", lifespan=lifespan,
+                  description="The bench ↔ server API. Errors are RFC 9457 problem+json.")
+    app.state.context = context
+    problems.install(app)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.include_router(router)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, object]:
+        return {"status": "ok", "schema_version": SCHEMA_VERSION}
+
+    return app

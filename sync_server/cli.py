@@ -1,0 +1,165 @@
+"""`python -m sync_server <command> --db FILE ...`: serving and administration."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from . import auth
+from .db import Database, open_database
+from .sample import load_sample
+from .services import benches, people, privacy
+from .services.errors import ServiceError
+from .settings import Settings
+
+DEFAULT_DB = "var/server.db"
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .app import create_app
+
+    settings = replace(Settings(), rate_per_minute=args.rate_per_minute, rate_burst=args.rate_burst,
+                       contact_retention_days=args.retention_days)
+    app = create_app(args.db, settings)
+    # No access log: it would pair client addresses with request paths (receipt codes).
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level)
+    return 0
+
+
+def _add_bench(args: argparse.Namespace, db: Database) -> int:
+    print(benches.add_bench(db, args.bench_id, args.municipality))
+    return 0
+
+
+def _revoke_bench(args: argparse.Namespace, db: Database) -> int:
+    benches.revoke_bench(db, args.bench_id)
+    print(f"revoked {args.bench_id}", file=sys.stderr)
+    return 0
+
+
+def _rotate_token(args: argparse.Namespace, db: Database) -> int:
+    print(benches.rotate_token(db, args.bench_id))
+    return 0
+
+
+def _list_benches(args: argparse.Namespace, db: Database) -> int:
+    rows = benches.overview(db)
+    if args.json:
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+        return 0
+    print(f"{'bench':<20} {'municipality':<12} {'state':<8} {'last contact':<28} {'last telemetry':<28} backlog")
+    for r in rows:
+        state = "revoked" if r["revoked"] else "active"
+        print(f"{r['id']:<20} {r['municipality']:<12} {state:<8} {r['last_contact_at'] or '-':<28} "
+              f"{r['last_telemetry_at'] or '-':<28} {'-' if r['backlog'] is None else r['backlog']}")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> tuple[str, bool]:
+    """The password from --password-file or stdin (never echoed); a generated one if both are empty."""
+    if args.password_file:
+        with open(args.password_file, encoding="utf-8") as file:
+            password = file.readline().rstrip("\r\n")
+    elif sys.stdin is not None and sys.stdin.isatty():
+        password = getpass.getpass("password (empty to generate one): ")
+    else:
+        password = (sys.stdin.readline() if sys.stdin is not None else "").rstrip("\r\n")
+    if password:
+        return password, False
+    return auth.new_password(), True
+
+
+def _add_user(args: argparse.Namespace, db: Database) -> int:
+    password, generated = _read_password(args)
+    people.add_user(db, args.username, args.role, password, args.municipality or [])
+    if generated:
+        print(password)
+    return 0
+
+
+def _load_sample(args: argparse.Namespace, db: Database) -> int:
+    print(f"loaded {load_sample(db)} sample initiatives", file=sys.stderr)
+    return 0
+
+
+def _export_receipt(args: argparse.Namespace, db: Database) -> int:
+    print(json.dumps(privacy.export_receipt(db, args.code), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _erase_receipt(args: argparse.Namespace, db: Database) -> int:
+    privacy.erase_receipt(db, args.code)
+    print(f"erased {args.code}", file=sys.stderr)
+    return 0
+
+
+def _purge_contacts(args: argparse.Namespace, db: Database) -> int:
+    erased = privacy.purge_expired_contacts(db, args.retention_days)
+    print(f"erased contact details of {erased} closed suggestions", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: Callable[..., int], help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--db", default=DEFAULT_DB, help=f"SQLite file (default {DEFAULT_DB})")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    defaults = Settings()
+    serve = command("serve", _serve, "run the server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--rate-per-minute", type=float, default=defaults.rate_per_minute,
+                       help="requests a bench may make per minute, sustained")
+    serve.add_argument("--rate-burst", type=int, default=defaults.rate_burst)
+    serve.add_argument("--retention-days", type=float, default=defaults.contact_retention_days,
+                       help="keep contact details this long after a suggestion is closed")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+
+    sub = command("add-bench", _add_bench, "register a bench; prints its token once")
+    sub.add_argument("bench_id")
+    sub.add_argument("--municipality", required=True, help="slug or name, e.g. zepce or Žepče")
+    command("revoke-bench", _revoke_bench, "stop accepting a bench's token").add_argument("bench_id")
+    command("rotate-token", _rotate_token, "give a bench a new token; prints it").add_argument("bench_id")
+    command("list-benches", _list_benches, "benches with last contact, telemetry and backlog").add_argument(
+        "--json", action="store_true", help="one JSON object per line")
+
+    sub = command("add-user", _add_user,
+                  "add a person; the password comes from --password-file or stdin, or is generated and printed")
+    sub.add_argument("username")
+    sub.add_argument("--role", required=True, choices=people.ROLES)
+    sub.add_argument("--municipality", action="append", help="a moderator's municipality (repeatable)")
+    sub.add_argument("--password-file")
+
+    command("load-sample", _load_sample, "load and publish the sample initiatives")
+    command("export-receipt", _export_receipt, "print all that is held about a receipt code").add_argument("code")
+    command("erase-receipt", _erase_receipt, "erase the suggestion of a receipt code").add_argument("code")
+    command("purge-contacts", _purge_contacts, "erase expired contact details now").add_argument(
+        "--retention-days", type=float, default=defaults.contact_retention_days)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return args.handler(args)
+    db = open_database(args.db)
+    try:
+        return args.handler(args, db)
+    except ServiceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        db.close()

@@ -1,0 +1,230 @@
+"""SQLite storage: connections, the schema and its migrations, write transactions.
+
+One connection per thread (a sqlite3 connection cannot be shared across threads). Writes use
+BEGIN IMMEDIATE: a deferred BEGIN in WAL mode fails at once with "database is locked" when a
+read-then-write transaction races another writer, ignoring busy_timeout. Writers of one process
+also queue on a lock, which wakes them at once instead of SQLite's sleeping busy handler.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from . import municipalities
+
+SCHEMA_V1 = """
+CREATE TABLE municipalities (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE benches (
+    id TEXT PRIMARY KEY,
+    municipality TEXT NOT NULL REFERENCES municipalities(slug),
+    token_hash TEXT NOT NULL UNIQUE,
+    token_issued_at TEXT NOT NULL,
+    revoked_at TEXT,
+    created_at TEXT NOT NULL,
+    last_contact_at TEXT,
+    last_telemetry_at TEXT,
+    backlog INTEGER,
+    app_version TEXT,
+    health TEXT
+);
+CREATE TABLE users (
+    username TEXT PRIMARY KEY,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'moderator', 'maintainer')),
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE user_municipalities (
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    municipality TEXT NOT NULL REFERENCES municipalities(slug),
+    PRIMARY KEY (username, municipality)
+);
+CREATE TABLE initiatives (
+    id TEXT PRIMARY KEY,
+    municipality TEXT REFERENCES municipalities(slug),
+    status TEXT NOT NULL,
+    category TEXT,
+    original_language TEXT NOT NULL,
+    support_count INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    seq INTEGER NOT NULL
+);
+CREATE INDEX initiatives_seq ON initiatives(seq);
+CREATE TABLE initiative_texts (
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+    language TEXT NOT NULL,
+    title TEXT NOT NULL,
+    summary TEXT NOT NULL DEFAULT '',
+    body TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (initiative_id, language)
+);
+CREATE TABLE suggestions (
+    id TEXT PRIMARY KEY,
+    bench_id TEXT NOT NULL REFERENCES benches(id),
+    municipality TEXT NOT NULL,
+    receipt TEXT UNIQUE,
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    language TEXT NOT NULL,
+    text TEXT NOT NULL,
+    category TEXT,
+    initiative_id TEXT REFERENCES initiatives(id),
+    contact TEXT,
+    state TEXT NOT NULL DEFAULT 'received',
+    decline_reason TEXT,
+    merged_into TEXT REFERENCES initiatives(id),
+    closed_at TEXT
+);
+CREATE INDEX suggestions_contact_closed ON suggestions(closed_at) WHERE contact IS NOT NULL;
+CREATE TABLE supports (
+    id TEXT PRIMARY KEY,
+    bench_id TEXT NOT NULL REFERENCES benches(id),
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id),
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL
+);
+CREATE TABLE telemetry (
+    bench_id TEXT NOT NULL REFERENCES benches(id),
+    at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    battery_v REAL,
+    battery_a REAL,
+    solar_v REAL,
+    solar_w REAL,
+    soc_pct REAL,
+    charge_state TEXT,
+    error TEXT,
+    load_on INTEGER,
+    ports TEXT,
+    extra TEXT,
+    PRIMARY KEY (bench_id, at)
+) WITHOUT ROWID;
+CREATE TABLE audit (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    from_state TEXT,
+    to_state TEXT,
+    note TEXT
+);
+CREATE INDEX audit_entity ON audit(entity, entity_id);
+CREATE TABLE counters (
+    name TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT INTO counters (name, value) VALUES ('change_seq', 0);
+"""
+
+# Migration n takes the schema from version n to n + 1; append, never edit a released one.
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+class Database(sqlite_utils.Database):
+    """A sqlite-utils database that knows the in-process lock its writers queue on."""
+
+    write_lock: threading.Lock
+
+
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+
+
+def _write_lock(db: Database) -> threading.Lock:
+    path = db.execute("PRAGMA database_list").fetchone()[2] or ":memory:"
+    with _write_locks_guard:
+        return _write_locks.setdefault(path, threading.Lock())
+
+
+def connect(path: str | os.PathLike[str], busy_timeout_ms: int = 5000) -> Database:
+    """A configured connection for the calling thread (creating the file and its folder)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = Database(sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000))
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    if db.journal_mode != "wal":
+        db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")  # safe with WAL: a crash loses no committed data
+    db.execute("PRAGMA foreign_keys = ON")
+    db.write_lock = _write_lock(db)
+    return db
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[Database]:
+    """One write transaction: all of it is committed, or none of it."""
+    with db.write_lock:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+
+def schema_version(db: Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: Database) -> int:
+    """Bring the schema up to date (safe to run from several processes) and return its version."""
+    with transaction(db):
+        version = schema_version(db)
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"database schema {version} is newer than this server ({SCHEMA_VERSION})")
+        for number in range(version, SCHEMA_VERSION):
+            db.executescript(MIGRATIONS[number])
+            db.execute(f"PRAGMA user_version = {number + 1}")
+        db.execute(
+            "INSERT OR IGNORE INTO municipalities (slug, name) VALUES " +
+            ", ".join("(?, ?)" for _ in municipalities.DEFAULT),
+            [value for pair in municipalities.DEFAULT.items() for value in pair],
+        )
+    return SCHEMA_VERSION
+
+
+def open_database(path: str | os.PathLike[str], busy_timeout_ms: int = 5000) -> Database:
+    """Connect and migrate: what every command line does first."""
+    db = connect(path, busy_timeout_ms)
+    migrate(db)
+    return db
+
+
+def next_seq(db: Database) -> int:
+    """The next change sequence number; call inside a transaction."""
+    db.execute("UPDATE counters SET value = value + 1 WHERE name = 'change_seq'")
+    return db.execute("SELECT value FROM counters WHERE name = 'change_seq'").fetchone()[0]
+
+
+def current_seq(db: Database) -> int:
+    return db.execute("SELECT value FROM counters WHERE name = 'change_seq'").fetchone()[0]
+
+
+def municipality_slugs(db: Database) -> dict[str, str]:
+    return dict(db.execute("SELECT slug, name FROM municipalities").fetchall())
+
+
+class ThreadLocalDatabases:
+    """Hands each thread its own connection to one database file."""
+
+    def __init__(self, path: str | os.PathLike[str], busy_timeout_ms: int = 5000) -> None:
+        self.path = str(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self._local = threading.local()
+
+    def get(self) -> Database:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = connect(self.path, self.busy_timeout_ms)
+        return db

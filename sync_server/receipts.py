@@ -1,0 +1,16 @@
+"""Receipt codes: 8 Crockford base32 characters, shown as XXXX-XXXX, typed by people."""
+from __future__ import annotations
+
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+# Crockford's decoding aliases for letters people confuse with digits.
+_ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+def normalize_receipt(value: object) -> str | None:
+    """Canonical 'XXXX-XXXX' for a code in any case, with or without the dash; None if invalid."""
+    if not isinstance(value, str) or len(value) > 16:
+        return None
+    compact = value.strip().upper().replace("-", "").replace(" ", "").translate(_ALIASES)
+    if len(compact) != 8 or any(c not in ALPHABET for c in compact):
+        return None
+    return f"{compact[:4]}-{compact[4:]}"

@@ -1,0 +1,130 @@
+"""OpenAPI descriptions of the bench API. Request bodies are parsed by hand (to answer per item
+and to control every error), so their schemas are written out here for the docs and the fuzzer."""
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from .wire import LANGUAGES
+
+_ID = {"type": "string", "format": "uuid"}
+_TIME = {"type": "string", "format": "date-time"}
+_LANGUAGE = {"type": "string", "enum": sorted(LANGUAGES)}
+
+
+def _batch(key: str, item: dict[str, Any], example: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {
+                "schema": {"type": "object", "required": [key],
+                           "properties": {key: {"type": "array", "maxItems": 500, "items": item}}},
+                "example": {key: [example]},
+            }},
+        }
+    }
+
+
+SUGGESTIONS_BODY = _batch("items", {
+    "type": "object",
+    "required": ["id", "created_at", "text", "language"],
+    "properties": {
+        "id": _ID, "created_at": _TIME, "text": {"type": "string", "minLength": 1, "maxLength": 2000},
+        "language": _LANGUAGE, "initiative_id": {"anyOf": [_ID, {"type": "null"}]},
+        "receipt": {"type": "string", "pattern": "^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"},
+        "category": {"type": "string", "maxLength": 200},
+        "contact": {"type": "string", "maxLength": 200}, "contact_consent": {"type": "boolean"},
+    },
+}, {"id": "0193f1c2-7d4e-7a00-8b1c-2f3e4d5a6b7c", "created_at": "2026-11-23T10:15:00+01:00",
+    "text": "Više kanti za smeće u parku.", "language": "bs", "initiative_id": None, "receipt": "K7M2-Q9XD"})
+
+SUPPORTS_BODY = _batch("items", {
+    "type": "object",
+    "required": ["id", "created_at", "initiative_id"],
+    "properties": {"id": _ID, "created_at": _TIME, "initiative_id": _ID},
+}, {"id": "0193f1c2-8000-7a00-8b1c-2f3e4d5a6b7c", "created_at": "2026-11-23T10:16:00Z",
+    "initiative_id": "5b1f7f0e-3f53-4a59-9d43-0c8a7d1f2e10"})
+
+_NUMBER = {"type": ["number", "null"]}
+TELEMETRY_BODY = _batch("samples", {
+    "type": "object",
+    "required": ["at"],
+    "properties": {
+        "at": _TIME, "battery_v": _NUMBER, "battery_a": _NUMBER, "solar_v": _NUMBER, "solar_w": _NUMBER,
+        "soc_pct": _NUMBER, "charge_state": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]},
+        "load_on": {"type": ["boolean", "null"]}, "ports": {"type": ["object", "null"]},
+    },
+}, {"at": "2026-11-23T10:15:00Z", "battery_v": 12.84, "battery_a": -0.42, "solar_v": 18.1, "solar_w": 35.0,
+    "soc_pct": 87.5, "charge_state": "bulk", "error": None, "load_on": True,
+    "ports": {"USB1": {"state": "on", "current_a": 0.45}}})
+TELEMETRY_BODY["requestBody"]["content"]["application/json"]["schema"]["properties"]["health"] = {
+    "type": "object",
+    "properties": {"app_version": {"type": "string"}, "backlog": {"type": "integer", "minimum": 0},
+                   "uptime_s": {"type": "number"}, "store_bytes": {"type": "integer"}},
+}
+
+
+class RejectedItem(BaseModel):
+    id: Any
+    reason: str
+
+
+class BatchResult(BaseModel):
+    accepted: list[Any]
+    rejected: list[RejectedItem]
+
+
+class RejectedSample(BaseModel):
+    index: int
+    reason: str
+
+
+class TelemetryResult(BaseModel):
+    accepted: int
+    rejected: list[RejectedSample]
+
+
+class InitiativeText(BaseModel):
+    title: str
+    summary: str
+    body: str
+
+
+class Initiative(BaseModel):
+    id: str
+    municipality: str | None
+    status: str
+    category: str | None
+    texts: dict[str, InitiativeText]
+    original_language: str
+    support_count: int
+    updated_at: str
+
+
+class Feed(BaseModel):
+    items: list[Initiative]
+    deleted: list[str]
+    cursor: str
+    full: bool
+
+
+class HistoryEntry(BaseModel):
+    state: str
+    at: str
+    note: str | None
+
+
+class ReceiptStatus(BaseModel):
+    receipt: str
+    state: str
+    history: list[HistoryEntry]
+    initiative: Initiative | None
+    decline_reason: str | None
+
+
+class ProblemDetails(BaseModel):
+    type: str
+    title: str
+    status: int
+    detail: str

@@ -1,0 +1,102 @@
+"""Provisioning benches (tokens made, revoked, rotated) and the per-bench fleet view."""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .. import auth
+from ..clock import ago_iso, now_iso
+from ..db import Database, municipality_slugs, transaction
+from ..municipalities import resolve
+from . import audit
+from .errors import InvalidInput, NotFound
+from .people import SYSTEM
+
+_BENCH_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def add_bench(db: Database, bench_id: str, municipality: str, actor: str = SYSTEM) -> str:
+    """Register a bench; returns its token, which is never stored (only its hash)."""
+    bench_id = bench_id.strip().lower()
+    if not _BENCH_ID.match(bench_id):
+        raise InvalidInput("bench id: 1-64 of a-z 0-9 . _ -, starting with a letter or digit")
+    try:
+        slug = resolve(municipality_slugs(db), municipality)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    token = auth.new_token()
+    now = now_iso()
+    with transaction(db):
+        if db.execute("SELECT 1 FROM benches WHERE id = ?", [bench_id]).fetchone():
+            raise InvalidInput(f"bench {bench_id!r} exists; use rotate-token for a new token")
+        db.execute(
+            "INSERT INTO benches (id, municipality, token_hash, token_issued_at, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [bench_id, slug, auth.hash_token(token), now, now],
+        )
+        audit.record(db, actor, "bench", bench_id, "create", None, "active", slug)
+    return token
+
+
+def revoke_bench(db: Database, bench_id: str, actor: str = SYSTEM) -> None:
+    with transaction(db):
+        _require_bench(db, bench_id)
+        db.execute("UPDATE benches SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                   [now_iso(), bench_id])
+        audit.record(db, actor, "bench", bench_id, "revoke", None, "revoked")
+
+
+def rotate_token(db: Database, bench_id: str, actor: str = SYSTEM) -> str:
+    """A new token for the bench; the old one stops working at once (a revoked bench is reactivated)."""
+    token = auth.new_token()
+    with transaction(db):
+        _require_bench(db, bench_id)
+        db.execute("UPDATE benches SET token_hash = ?, token_issued_at = ?, revoked_at = NULL WHERE id = ?",
+                   [auth.hash_token(token), now_iso(), bench_id])
+        audit.record(db, actor, "bench", bench_id, "rotate-token", None, "active")
+    return token
+
+
+def _require_bench(db: Database, bench_id: str) -> None:
+    if not db.execute("SELECT 1 FROM benches WHERE id = ?", [bench_id]).fetchone():
+        raise NotFound(f"no bench {bench_id!r}")
+
+
+def touch(db: Database, bench: auth.Bench, interval_s: float) -> None:
+    """Record the bench's last contact, at most once per interval (a write per request is waste)."""
+    if bench.last_contact_at is None or bench.last_contact_at < ago_iso(interval_s):
+        with transaction(db):
+            db.execute("UPDATE benches SET last_contact_at = ? WHERE id = ?", [now_iso(), bench.id])
+
+
+def overview(db: Database) -> list[dict[str, Any]]:
+    """Per bench: last contact, last telemetry, the backlog it reported, its last power sample."""
+    cursor = db.execute(
+        """
+        SELECT b.id, b.municipality, b.revoked_at IS NOT NULL, b.last_contact_at, b.last_telemetry_at,
+               b.backlog, b.app_version, t.battery_v, t.soc_pct, t.charge_state, t.error
+        FROM benches b
+        LEFT JOIN telemetry t ON t.bench_id = b.id AND t.at = (
+            SELECT max(at) FROM telemetry WHERE bench_id = b.id)
+        ORDER BY b.municipality, b.id
+        """
+    )
+    keys = ("id", "municipality", "revoked", "last_contact_at", "last_telemetry_at", "backlog",
+            "app_version", "battery_v", "soc_pct", "charge_state", "error")
+    return [dict(zip(keys, row), revoked=bool(row[2])) for row in cursor]
+
+
+def record_health(db: Database, bench_id: str, health: dict[str, Any]) -> None:
+    """Store the kiosk health report; call inside a transaction."""
+    backlog = health.get("backlog")
+    version = health.get("app_version")
+    db.execute(
+        "UPDATE benches SET health = ?, backlog = ?, app_version = ? WHERE id = ?",
+        [
+            json.dumps(health),
+            backlog if isinstance(backlog, int) and not isinstance(backlog, bool) and 0 <= backlog < 2**62 else None,
+            version[:64] if isinstance(version, str) and version.isprintable() else None,
+            bench_id,
+        ],
+    )

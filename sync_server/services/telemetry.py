@@ -1,0 +1,66 @@
+"""Telemetry from benches: power samples (deduplicated by bench and time) and kiosk health."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..auth import Bench
+from ..clock import iso, now_iso, parse_rfc3339
+from ..db import Database, transaction
+from ..wire import Rejection, clean_text, finite_number
+from .benches import record_health
+
+NUMBERS = ("battery_v", "battery_a", "solar_v", "solar_w", "soc_pct")
+LABELS = ("charge_state", "error")
+KNOWN = {"at", *NUMBERS, *LABELS, "load_on", "ports"}
+
+
+def check_sample(index: int, sample: dict[str, Any]) -> list[Any] | dict[str, Any]:
+    """A row for the telemetry table, or a rejection {"index", "reason"}."""
+    at = parse_rfc3339(sample.get("at"))
+    if at is None:
+        return {"index": index, "reason": "invalid_at"}
+    row: list[Any] = [iso(at)]
+    for key in NUMBERS:
+        number = finite_number(sample.get(key))
+        if isinstance(number, Rejection):
+            return {"index": index, "reason": f"invalid_{key}"}
+        row.append(number)
+    for key in LABELS:
+        value = sample.get(key)
+        label = None if value is None else clean_text(value, 64)
+        if isinstance(label, Rejection):
+            return {"index": index, "reason": f"invalid_{key}"}
+        row.append(label)
+    load_on = sample.get("load_on")
+    if load_on is not None and not isinstance(load_on, bool):
+        return {"index": index, "reason": "invalid_load_on"}
+    ports = sample.get("ports")
+    if ports is not None and not isinstance(ports, dict):
+        return {"index": index, "reason": "invalid_ports"}
+    extra = {k: v for k, v in sample.items() if k not in KNOWN}
+    # json.dumps escapes everything to ASCII, so odd input cannot break the storage.
+    row += [load_on, json.dumps(ports) if ports is not None else None, json.dumps(extra) if extra else None]
+    return row
+
+
+def ingest_telemetry(db: Database, bench: Bench, samples: list[dict[str, Any]],
+                     health: dict[str, Any] | None) -> dict[str, Any]:
+    rows, rejected = [], []
+    for index, sample in enumerate(samples):
+        checked = check_sample(index, sample)
+        (rejected if isinstance(checked, dict) else rows).append(checked)
+    now = now_iso()
+    with transaction(db):
+        for row in rows:
+            db.execute(
+                "INSERT OR IGNORE INTO telemetry (at, battery_v, battery_a, solar_v, solar_w, soc_pct, "
+                "charge_state, error, load_on, ports, extra, bench_id, received_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*row, bench.id, now],
+            )
+        if rows:
+            db.execute("UPDATE benches SET last_telemetry_at = ? WHERE id = ?", [now, bench.id])
+        if health is not None:
+            record_health(db, bench.id, health)
+    return {"accepted": len(rows), "rejected": rejected}
