@@ -1,0 +1,263 @@
+"""Serial links to the power controller: one reader thread per port, and a monitor merging them.
+
+A ``Link`` owns one thread for its whole life. The thread opens the port (a device path or any
+pyserial URL), feeds what it reads to a ``BlockParser`` and hands every good block to a callback.
+When the adapter is unplugged the read fails; the thread closes the port and tries to open it
+again with exponential backoff until it is back or the link is closed.
+
+A ``PowerMonitor`` runs several links (say the Victron MPPT on one USB adapter and the bench's
+port board on another) and merges their blocks into one ``PowerStatus``; port commands go only to
+the link configured to accept them.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable, Mapping, Sequence
+
+import serial
+
+from hardware.protocol import BlockParser
+from hardware.status import SWITCHABLE_PORTS, LinkStats, PowerStatus
+
+log = logging.getLogger(__name__)
+
+BAUD_RATE = 19200
+READ_TIMEOUT_S = 0.2  # how long a read waits for bytes; bounds how fast close() is noticed
+WRITE_TIMEOUT_S = 1.0
+
+BlockCallback = Callable[[str, Mapping[str, str], float], None]
+
+
+class LinkError(Exception):
+    """A port command could not be sent."""
+
+
+class CommandsNotAccepted(LinkError):
+    """The link was not configured to accept commands (it may be a stock Victron device)."""
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Delays between reconnection attempts: ``initial_s`` growing by ``factor`` up to ``max_s``,
+    each with ±``jitter`` so benches sharing a fault do not retry in lockstep."""
+
+    initial_s: float = 0.2
+    factor: float = 1.6
+    max_s: float = 5.0
+    jitter: float = 0.1
+
+    def delay(self, attempt: int) -> float:
+        base = min(self.max_s, self.initial_s * self.factor ** attempt)
+        return base * random.uniform(1.0 - self.jitter, 1.0 + self.jitter)
+
+
+def open_port(port: str) -> serial.SerialBase:
+    """Open a device path (exclusively, so two programs cannot share it) or a pyserial URL."""
+    options = dict(baudrate=BAUD_RATE, bytesize=8, parity="N", stopbits=1,
+                   timeout=READ_TIMEOUT_S, write_timeout=WRITE_TIMEOUT_S)
+    if "://" in port:
+        return serial.serial_for_url(port, **options)
+    return serial.Serial(port, exclusive=True, **options)
+
+
+def format_command(port: str, on: bool) -> bytes:
+    """The port board's command line, ``SET <PORT> <ON|OFF>\\n``."""
+    if port not in SWITCHABLE_PORTS:
+        raise ValueError(f"unknown port {port!r}; switchable ports are {', '.join(SWITCHABLE_PORTS)}")
+    return f"SET {port} {'ON' if on else 'OFF'}\n".encode("ascii")
+
+
+class Link:
+    """One serial port and its reader thread. ``on_block(name, fields, monotonic_time)`` is called
+    from that thread for every block that passes its checksum; keep it short."""
+
+    def __init__(self, port: str, on_block: BlockCallback | None = None, *,
+                 accepts_commands: bool = False, backoff: Backoff = Backoff()) -> None:
+        self.name = port
+        self.accepts_commands = accepts_commands
+        self._on_block = on_block
+        self._backoff = backoff
+        self._lock = threading.Lock()  # guards the fields below, shared with the reader thread
+        self._serial: serial.SerialBase | None = None
+        self._parser = BlockParser()
+        self._done_ok = self._done_bad = self._done_hex = 0  # counts of earlier connections
+        self._connections = 0
+        self._last_block_at: float | None = None
+        self._last_error: str | None = None
+        self._stop = threading.Event()
+        self._connected = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"link {port}", daemon=True)
+
+    def start(self) -> Link:
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stop the reader thread and close the port; returns once the thread has ended."""
+        self._stop.set()
+        with self._lock:
+            if self._serial is not None and hasattr(self._serial, "cancel_read"):
+                self._serial.cancel_read()  # wake a blocked read now rather than at its timeout
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def __enter__(self) -> Link:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def wait_connected(self, timeout: float | None = None) -> bool:
+        return self._connected.wait(timeout)
+
+    def stats(self) -> LinkStats:
+        with self._lock:
+            return LinkStats(
+                name=self.name,
+                connected=self._connected.is_set(),
+                frames_ok=self._done_ok + self._parser.blocks_ok,
+                frames_bad=self._done_bad + self._parser.blocks_bad,
+                hex_messages=self._done_hex + self._parser.hex_messages,
+                reconnects=max(0, self._connections - 1),
+                last_block_at=self._last_block_at,
+                last_error=self._last_error,
+                accepts_commands=self.accepts_commands,
+            )
+
+    def send_command(self, port: str, on: bool) -> None:
+        """Switch a port on the port board: ``SET <PORT> <ON|OFF>``; the next block shows it."""
+        if not self.accepts_commands:
+            raise CommandsNotAccepted(f"{self.name} is not configured to accept commands")
+        line = format_command(port, on)
+        with self._lock:
+            if self._serial is None:
+                raise LinkError(f"{self.name} is not connected")
+            try:
+                self._serial.write(line)
+            except (serial.SerialException, OSError) as error:
+                raise LinkError(f"{self.name}: writing the command failed: {error}") from error
+        log.info("%s: sent %s", self.name, line.decode().strip())
+
+    # The reader thread.
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                port = open_port(self.name)
+            except (serial.SerialException, OSError, ValueError) as error:
+                self._note_error(f"open failed: {error}")
+                self._stop.wait(self._backoff.delay(failures))
+                failures += 1
+                continue
+            if self._read_until_lost(port):
+                failures = 0  # it worked for a while: the next loss starts the backoff afresh
+
+    def _read_until_lost(self, port: serial.SerialBase) -> bool:
+        """Read blocks until the port fails or the link closes; True if any bytes came in."""
+        with self._lock:
+            self._serial = port
+            self._connections += 1
+            self._parser = BlockParser()  # a block cut by the unplug must not merge with the next
+        self._connected.set()
+        log.info("%s: connected", self.name)
+        received = False
+        try:
+            while not self._stop.is_set():
+                data = port.read(max(1, port.in_waiting))
+                if data:
+                    received = True
+                    self._feed(data)
+        except (serial.SerialException, OSError) as error:
+            self._note_error(f"connection lost: {error}")
+        finally:
+            self._connected.clear()
+            with self._lock:
+                self._serial = None
+                self._done_ok += self._parser.blocks_ok
+                self._done_bad += self._parser.blocks_bad
+                self._done_hex += self._parser.hex_messages
+                self._parser = BlockParser()
+            port.close()
+        return received
+
+    def _feed(self, data: bytes) -> None:
+        with self._lock:
+            blocks = self._parser.feed(data)
+            if blocks:
+                self._last_block_at = time.monotonic()
+        for block in blocks:
+            if self._on_block is None:
+                continue
+            try:
+                self._on_block(self.name, block.fields, self._last_block_at)
+            except Exception:  # a bad listener must not kill the link
+                log.exception("%s: block callback failed", self.name)
+
+    def _note_error(self, message: str) -> None:
+        with self._lock:
+            repeated = self._last_error == message
+            self._last_error = message
+        if not repeated:
+            log.warning("%s: %s", self.name, message)
+
+
+class PowerMonitor:
+    """Several links merged into one ``PowerStatus``.
+
+    ``listener(status)`` is called, from a reader thread, after every accepted block with the
+    merged status; calls never overlap and come in the order the blocks were merged.
+    """
+
+    def __init__(self, ports: Sequence[str], *, command_port: str | None = None,
+                 listener: Callable[[PowerStatus], None] | None = None,
+                 backoff: Backoff = Backoff()) -> None:
+        if command_port is not None and command_port not in ports:
+            raise ValueError(f"the command port {command_port} is not one of {list(ports)}")
+        self._listener = listener
+        self._lock = threading.RLock()
+        self._status = PowerStatus()
+        self.links = {port: Link(port, self._merge, accepts_commands=port == command_port,
+                                 backoff=backoff)
+                      for port in dict.fromkeys(ports)}
+
+    def start(self) -> PowerMonitor:
+        for link in self.links.values():
+            link.start()
+        return self
+
+    def close(self) -> None:
+        for link in self.links.values():
+            link.close()
+
+    def __enter__(self) -> PowerMonitor:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def status(self) -> PowerStatus:
+        """The merged status with every link's current health."""
+        with self._lock:
+            status = self._status
+            for link in self.links.values():
+                status = status.with_link(link.stats())
+            return status
+
+    def set_port(self, port: str, on: bool) -> None:
+        """Send a port command to the link that accepts commands."""
+        for link in self.links.values():
+            if link.accepts_commands:
+                link.send_command(port, on)
+                return
+        raise CommandsNotAccepted("no link is configured to accept commands")
+
+    def _merge(self, source: str, fields: Mapping[str, str], at: float) -> None:
+        with self._lock:
+            self._status = self._status.with_block(source, fields, at).with_link(
+                self.links[source].stats())
+            if self._listener is not None:
+                self._listener(self._status)
