@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .auth import Bench, bench_for_token
-from .db import ThreadLocalDatabases
+from .db import Database, ThreadLocalDatabases
 from .limits import RateLimiter
 from .problems import MEDIA_TYPE, Problem, unauthorized
 from .schemas import (SUGGESTIONS_BODY, SUPPORTS_BODY, TELEMETRY_BODY, BatchResult, Feed, ProblemDetails,
@@ -33,6 +34,7 @@ class Context:
     limiter: RateLimiter
 
 
+T = TypeVar("T")
 router = APIRouter(prefix="/api/v1")
 _bearer = HTTPBearer(auto_error=False, description="the bench token printed by add-bench")
 
@@ -52,8 +54,11 @@ def _context(request: Request) -> Context:
     return request.app.state.context
 
 
-def _authenticate(context: Context, credentials: HTTPAuthorizationCredentials | None) -> Bench:
-    """The bench of the token (never of the body), rate-limited, its last contact recorded."""
+def _as_bench(request: Request, credentials: HTTPAuthorizationCredentials | None,
+              work: Callable[[Bench, Database], T]) -> T:
+    """Run `work` for the bench of the token (never of the body), rate-limited. Its last contact
+    is recorded only after success: a refused request changes nothing."""
+    context = _context(request)
     if credentials is None:
         raise unauthorized("a bench token is required: Authorization: Bearer <token>")
     db = context.dbs.get()
@@ -61,48 +66,55 @@ def _authenticate(context: Context, credentials: HTTPAuthorizationCredentials | 
     if bench is None:
         raise unauthorized("the token is unknown or revoked")
     context.limiter.check(bench.id)
+    result = work(bench, db)
     touch(db, bench, context.settings.contact_touch_interval_s)
-    return bench
+    return result
 
 
-def _json(request: Request, body: bytes) -> Any:
-    return load_json(body, request.headers.get("content-type"))
+def _items(request: Request, body: bytes, key: str) -> tuple[Any, list[dict[str, Any]]]:
+    payload = load_json(body, request.headers.get("content-type"))
+    return payload, batch_items(payload, key, _context(request).settings)
 
 
 @router.post("/suggestions", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUGGESTIONS_BODY)
 def post_suggestions(request: Request, body: bytes = Depends(_body),
                      credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Upload suggestions; idempotent by item id. Invalid items are rejected one by one."""
-    context = _context(request)
-    bench = _authenticate(context, credentials)
-    items = batch_items(_json(request, body), "items", context.settings)
-    check_hard_text_limit(items, context.settings)
-    checked = [check_suggestion(item, context.settings) for item in items]
-    return ingest_suggestions(context.dbs.get(), bench, checked)
+    settings = _context(request).settings
+
+    def work(bench: Bench, db: Database) -> dict[str, Any]:
+        _, items = _items(request, body, "items")
+        check_hard_text_limit(items, settings)
+        return ingest_suggestions(db, bench, [check_suggestion(item, settings) for item in items])
+
+    return _as_bench(request, credentials, work)
 
 
 @router.post("/supports", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUPPORTS_BODY)
 def post_supports(request: Request, body: bytes = Depends(_body),
                   credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Upload "I support this initiative" taps; idempotent by item id."""
-    context = _context(request)
-    bench = _authenticate(context, credentials)
-    items = batch_items(_json(request, body), "items", context.settings)
-    return ingest_supports(context.dbs.get(), bench, [check_support(item) for item in items])
+
+    def work(bench: Bench, db: Database) -> dict[str, Any]:
+        _, items = _items(request, body, "items")
+        return ingest_supports(db, bench, [check_support(item) for item in items])
+
+    return _as_bench(request, credentials, work)
 
 
 @router.post("/telemetry", response_model=TelemetryResult, responses=_UPLOAD_ERRORS, openapi_extra=TELEMETRY_BODY)
 def post_telemetry(request: Request, body: bytes = Depends(_body),
                    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
-    """Upload power samples (deduplicated by time) and the kiosk's health report."""
-    context = _context(request)
-    bench = _authenticate(context, credentials)
-    payload = _json(request, body)
-    samples = batch_items(payload, "samples", context.settings)
-    health = payload.get("health")
-    if health is not None and not isinstance(health, dict):
-        raise Problem(422, "invalid-request", '"health" must be an object')
-    return ingest_telemetry(context.dbs.get(), bench, samples, health)
+    """Upload power samples (deduplicated by bench and time) and the kiosk's health report."""
+
+    def work(bench: Bench, db: Database) -> dict[str, Any]:
+        payload, samples = _items(request, body, "samples")
+        health = payload.get("health")
+        if health is not None and not isinstance(health, dict):
+            raise Problem(422, "invalid-request", '"health" must be an object')
+        return ingest_telemetry(db, bench, samples, health)
+
+    return _as_bench(request, credentials, work)
 
 
 def encode_cursor(seq: int) -> str:
@@ -126,9 +138,10 @@ def get_initiatives(request: Request, since: str | None = Query(None, max_length
                     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Initiatives of the bench's municipality and network-wide ones changed since the cursor.
     `full: true` means the answer is everything visible: replace the local copy."""
-    context = _context(request)
-    bench = _authenticate(context, credentials)
-    result = feed(context.dbs.get(), bench.municipality, None if since is None else decode_cursor(since))
+    def work(bench: Bench, db: Database) -> dict[str, Any]:
+        return feed(db, bench.municipality, None if since is None else decode_cursor(since))
+
+    result = _as_bench(request, credentials, work)
     return {"items": result["items"], "deleted": result["deleted"], "cursor": encode_cursor(result["head"]),
             "full": result["full"]}
 
