@@ -44,7 +44,7 @@ TAIL_A = 2.0  # absorption ends when the battery accepts less than this
 ABSORPTION_MAX_S = 3 * 3600.0
 R_DISCHARGE = 0.02  # ohm: voltage sag under load
 CHARGE_EFFICIENCY = 0.9  # coulombic, lead-acid
-LOAD_DISCONNECT_V = 11.5  # the MPPT's load output switches off below this ...
+LOAD_DISCONNECT_V = 11.8  # the MPPT's load output switches off below this ...
 LOAD_RECONNECT_V = 12.6  # ... and back on above this
 
 # The charger and the panel.
@@ -248,7 +248,7 @@ class BenchModel:
     # --- charger and battery ------------------------------------------------------------------
 
     def _open_circuit_v(self) -> float:
-        return 11.8 + 1.05 * self.soc
+        return 11.6 + 1.25 * self.soc  # AGM resting voltage, empty to full
 
     def _charge_resistance(self) -> float:
         # Lead-acid takes less current as it fills: the effective resistance climbs near full.
@@ -589,7 +589,7 @@ class PtySimulator:
                 next_tick = max(next_tick + self.interval_s, now)
                 blocks = self.model.step(self.sim_step_s)
                 self.ticks += 1
-                fault = self._pick_fault()
+                fault = self._pick_fault() if now >= silent_until else None
                 if fault == "silence":
                     silent_until = now + self._random.uniform(*SILENCE_S)
                     log.info("fault: controller silent for %.1f s", silent_until - now)
