@@ -22,10 +22,12 @@ log = logging.getLogger(__name__)
 
 async def _purge_forever(context: Context) -> None:
     """The retention job: erase expired contact details now and then, for as long as we run."""
+    def purge() -> int:  # in a worker thread, with that thread's own connection
+        return purge_expired_contacts(context.dbs.get(), context.settings.contact_retention_days)
+
     while True:
         try:
-            erased = await run_in_threadpool(purge_expired_contacts, context.dbs.get(),
-                                             context.settings.contact_retention_days)
+            erased = await run_in_threadpool(purge)
             if erased:
                 log.info("retention: erased contact details of %d closed suggestions", erased)
         except Exception:  # the job must outlive a locked or busy database
