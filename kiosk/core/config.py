@@ -1,0 +1,314 @@
+"""The bench's configuration: one optional TOML file, environment overrides, and demo defaults.
+
+Every key has a default good for the demo, so the file is optional. A provisioned bench's file
+looks like this (all keys optional)::
+
+    bench_id = "mostar-01"
+    municipality = "mostar"             # slug of the bench's municipality
+    server_url = "https://klupe.example.ba"
+    token = "…"                         # printed once by `python -m sync_server add-bench`
+    serial_ports = ["/dev/bench-mppt", "/dev/bench-ports"]   # paths or pyserial URLs
+    command_ports = ["/dev/bench-ports"]  # the ports that accept SET commands
+    languages = ["bs", "hr", "sr", "en"]  # subset of bs, hr, sr, sr-Latn, en; first is default
+    idle_timeout_s = 90                 # back to the start screen after this long untouched
+    diagnostics_pin_hash = "scrypt$…"   # make one with `python -m kiosk.core.config hash-pin`
+    data_dir = "/var/lib/smart-bench"
+
+    [energy]                            # see kiosk.core.energy.EnergyThresholds
+    saver_enter_pct = 40
+    saver_leave_pct = 50
+    critical_enter_pct = 20
+    critical_leave_pct = 30
+    min_dwell_s = 600
+    stale_after_s = 300
+    empty_v = 11.8                      # battery voltage at 0 % / 100 %, used when SOC is missing
+    full_v = 12.85
+
+Environment variables override the file, one per key, named ``SMART_BENCH_`` + the key in upper
+case, with the table as a prefix for ``[energy]`` keys:
+``SMART_BENCH_BENCH_ID``, ``SMART_BENCH_MUNICIPALITY``, ``SMART_BENCH_SERVER_URL``,
+``SMART_BENCH_TOKEN``, ``SMART_BENCH_SERIAL_PORTS`` and ``SMART_BENCH_COMMAND_PORTS`` and
+``SMART_BENCH_LANGUAGES`` (comma-separated lists), ``SMART_BENCH_IDLE_TIMEOUT_S``,
+``SMART_BENCH_DIAGNOSTICS_PIN_HASH``, ``SMART_BENCH_DATA_DIR``, and ``SMART_BENCH_ENERGY_<KEY>``
+(e.g. ``SMART_BENCH_ENERGY_MIN_DWELL_S=900``).
+
+Bad values raise ``ConfigError`` whose message names the key, where it came from (file and line,
+or the environment variable) and why; the kiosk prints that message, never a traceback.
+
+The demo's diagnostics PIN is 0000: a provisioned bench must set its own hash.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import sys
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from kiosk.core.energy import EnergyThresholds
+
+LANGUAGES = ("bs", "hr", "sr", "sr-Latn", "en")
+ENV_PREFIX = "SMART_BENCH_"
+
+# scrypt: memory-hard, in the standard library; n=2**14 costs ~50 ms on a Raspberry Pi 4.
+_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2 ** 14, 8, 1
+DEMO_PIN_HASH = ("scrypt$16384$8$1$c21hcnQtYmVuY2gtZGVtbw$Eu4_ovXIkTEOIJaW2_A188w4Lkq5OteKdyO1_"
+                 "yJ09EikrzCDcoNjr3sizd4Sb8xfXfcFM7uxlDwqw8nMlUpLHg")
+
+
+class ConfigError(ValueError):
+    """A configuration problem, worded for the person installing the bench."""
+
+
+@dataclass(frozen=True)
+class SerialPort:
+    path: str  # a device path or a pyserial URL
+    accepts_commands: bool
+
+
+@dataclass(frozen=True)
+class Config:
+    bench_id: str = "demo-bench"
+    municipality: str = "mostar"
+    server_url: str = "http://127.0.0.1:8000"
+    token: str = field(default="", repr=False)  # kept out of logs
+    serial_ports: tuple[SerialPort, ...] = ()
+    languages: tuple[str, ...] = LANGUAGES
+    idle_timeout_s: float = 90.0
+    diagnostics_pin_hash: str = DEMO_PIN_HASH
+    energy: EnergyThresholds = EnergyThresholds()
+    data_dir: Path = Path.home() / ".local" / "share" / "smart-bench"
+    source: str = "built-in defaults"  # where the values came from, for the diagnostics screen
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    @property
+    def store_path(self) -> Path:
+        return self.data_dir / "bench.sqlite3"
+
+
+# --- PIN hashes -------------------------------------------------------------------------------
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def make_pin_hash(pin: str) -> str:
+    """A salted scrypt hash of ``pin`` for ``diagnostics_pin_hash``."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
+    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _parse_pin_hash(stored: str) -> tuple[int, int, int, bytes, bytes]:
+    scheme, n, r, p, salt, digest = stored.split("$")
+    if scheme != "scrypt":
+        raise ValueError(scheme)
+    return int(n), int(r), int(p), _unb64(salt), _unb64(digest)
+
+
+def check_pin(pin: str, stored: str) -> bool:
+    """Whether ``pin`` matches a hash made by ``make_pin_hash`` (constant-time compare)."""
+    try:
+        n, r, p, salt, digest = _parse_pin_hash(stored)
+    except (ValueError, TypeError):
+        return False
+    attempt = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=len(digest))
+    return hmac.compare_digest(attempt, digest)
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+class _Where:
+    """Names the origin of a value in error messages: file and line, or environment variable."""
+
+    def __init__(self, path: Path | None, text: str) -> None:
+        self.path = path
+        self._lines = text.splitlines()
+
+    def file_key(self, table: str | None, key: str) -> str:
+        full = f"{table}.{key}" if table else key
+        line = self._line_of(table, key)
+        return f"{full!r} in {self.path}" + (f", line {line}" if line else "")
+
+    def _line_of(self, table: str | None, key: str) -> int | None:
+        current = None
+        key_line = re.compile(rf"\s*(\"?){re.escape(key)}\1\s*=")
+        for number, line in enumerate(self._lines, 1):
+            header = re.match(r"\s*\[([^\]]+)\]", line)
+            if header:
+                current = header.group(1).strip()
+            elif current == table and key_line.match(line):
+                return number
+        return None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty string")
+    return value.strip()
+
+
+def _token(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    return value.strip()
+
+
+def _url(value: Any) -> str:
+    url = _text(value)
+    if not re.match(r"https?://[^/\s]+", url):
+        raise ValueError(f"must be an http:// or https:// URL, got {url!r}")
+    return url.rstrip("/")
+
+
+def _string_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):  # from the environment: comma-separated
+        value = [part for part in value.split(",") if part.strip()]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ValueError("must be a list of non-empty strings")
+    return tuple(item.strip() for item in value)
+
+
+def _languages(value: Any) -> tuple[str, ...]:
+    languages = _string_list(value)
+    unknown = [language for language in languages if language not in LANGUAGES]
+    if not languages or unknown:
+        raise ValueError(f"must be a non-empty subset of {', '.join(LANGUAGES)}"
+                         + (f"; unknown: {', '.join(unknown)}" if unknown else ""))
+    if len(set(languages)) != len(languages):
+        raise ValueError("lists a language twice")
+    return languages
+
+
+def _positive_number(value: Any) -> float:
+    if isinstance(value, str):  # from the environment
+        try:
+            value = float(value)
+        except ValueError:
+            raise ValueError(f"must be a number, got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"must be a positive number, got {value!r}")
+    return float(value)
+
+
+def _pin_hash(value: Any) -> str:
+    stored = _text(value)
+    try:
+        _parse_pin_hash(stored)
+    except (ValueError, TypeError):
+        raise ValueError("is not a PIN hash; make one with `python -m kiosk.core.config hash-pin`") from None
+    return stored
+
+
+_TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
+    "bench_id": _text,
+    "municipality": _text,
+    "server_url": _url,
+    "token": _token,
+    "serial_ports": _string_list,
+    "command_ports": _string_list,
+    "languages": _languages,
+    "idle_timeout_s": _positive_number,
+    "diagnostics_pin_hash": _pin_hash,
+    "data_dir": lambda value: Path(_text(value)).expanduser(),
+}
+_ENERGY_KEYS = tuple(spec.name for spec in fields(EnergyThresholds))
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"cannot read the config file {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"the config file {path} is not UTF-8 text") from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:  # its message carries the line and column
+        raise ConfigError(f"the config file {path} is not valid TOML: {error}") from None
+
+
+def load_config(path: str | Path | None = None, environ: Mapping[str, str] | None = None) -> Config:
+    """The configuration from ``path`` (optional) with ``environ`` (default ``os.environ``)
+    overriding it; ``ConfigError`` for anything wrong."""
+    environ = os.environ if environ is None else environ
+    data, text = _read_file(Path(path)) if path is not None else ({}, "")
+    where = _Where(Path(path) if path is not None else None, text)
+
+    unknown = sorted(set(data) - set(_TOP_LEVEL) - {"energy"})
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r} in {path}; known keys: "
+                          f"{', '.join(sorted(_TOP_LEVEL))}, [energy]")
+    energy_table = data.get("energy", {})
+    if not isinstance(energy_table, dict):
+        raise ConfigError(f"'energy' in {path} must be a table: [energy]")
+    unknown = sorted(set(energy_table) - set(_ENERGY_KEYS))
+    if unknown:
+        raise ConfigError(f"unknown key 'energy.{unknown[0]}' in {path}; known keys: {', '.join(_ENERGY_KEYS)}")
+
+    def value(table: str | None, key: str, parse: Callable[[Any], Any]) -> Any:
+        env_name = ENV_PREFIX + (f"{table}_{key}" if table else key).upper()
+        source = (energy_table if table else data)
+        if env_name in environ:
+            raw, origin = environ[env_name], f"environment variable {env_name}"
+        elif key in source:
+            raw, origin = source[key], where.file_key(table, key)
+        else:
+            return None
+        try:
+            return parse(raw)
+        except ValueError as error:
+            raise ConfigError(f"{origin}: {error}") from None
+
+    settings = {key: value(None, key, parse) for key, parse in _TOP_LEVEL.items()}
+    settings = {key: parsed for key, parsed in settings.items() if parsed is not None}
+    serial_ports = settings.pop("serial_ports", ())
+    command_ports = settings.pop("command_ports", ())
+    strays = [port for port in command_ports if port not in serial_ports]
+    if strays:
+        raise ConfigError(f"command_ports lists {strays[0]!r}, which is not in serial_ports {list(serial_ports)}")
+    settings["serial_ports"] = tuple(SerialPort(port, port in command_ports) for port in serial_ports)
+
+    energy_values = {key: value("energy", key, _positive_number) for key in _ENERGY_KEYS}
+    try:
+        settings["energy"] = EnergyThresholds(**{k: v for k, v in energy_values.items() if v is not None})
+    except ValueError as error:
+        raise ConfigError(f"[energy] in {path or 'the environment'}: {error}") from None
+    overridden = sorted(name for name in environ if name.startswith(ENV_PREFIX))
+    settings["source"] = ", ".join(filter(None, [str(path) if path else "built-in defaults",
+                                                 f"overrides: {', '.join(overridden)}" if overridden else ""]))
+    return Config(**settings)
+
+
+def _hash_pin_command() -> int:
+    import getpass
+
+    pin = getpass.getpass("Diagnostics PIN: ")
+    if not pin.isdigit() or len(pin) < 4:
+        print("The PIN must be at least 4 digits.", file=sys.stderr)
+        return 1
+    if getpass.getpass("Again: ") != pin:
+        print("The two PINs differ.", file=sys.stderr)
+        return 1
+    print(f'diagnostics_pin_hash = "{make_pin_hash(pin)}"')
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["hash-pin"]:
+        print("usage: python -m kiosk.core.config hash-pin", file=sys.stderr)
+        sys.exit(2)
+    sys.exit(_hash_pin_command())
