@@ -259,6 +259,8 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
     if unknown:
         raise ConfigError(f"unknown key 'energy.{unknown[0]}' in {path}; known keys: {', '.join(_ENERGY_KEYS)}")
 
+    origins: dict[str, str] = {}
+
     def value(table: str | None, key: str, parse: Callable[[Any], Any]) -> Any:
         env_name = ENV_PREFIX + (f"{table}_{key}" if table else key).upper()
         source = (energy_table if table else data)
@@ -268,6 +270,7 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
             raw, origin = source[key], where.file_key(table, key)
         else:
             return None
+        origins[key] = origin
         try:
             return parse(raw)
         except ValueError as error:
@@ -279,7 +282,8 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
     command_ports = settings.pop("command_ports", ())
     strays = [port for port in command_ports if port not in serial_ports]
     if strays:
-        raise ConfigError(f"command_ports lists {strays[0]!r}, which is not in serial_ports {list(serial_ports)}")
+        raise ConfigError(f"{origins['command_ports']}: lists {strays[0]!r}, which is not in serial_ports "
+                          f"{list(serial_ports)}")
     settings["serial_ports"] = tuple(SerialPort(port, port in command_ports) for port in serial_ports)
 
     energy_values = {key: value("energy", key, _positive_number) for key in _ENERGY_KEYS}

@@ -56,13 +56,13 @@ class EnergyThresholds:
     full_v: float = 12.85
 
     def __post_init__(self) -> None:
-        if not (0 <= self.critical_enter_pct < self.critical_leave_pct <= 100
-                and 0 <= self.saver_enter_pct < self.saver_leave_pct <= 100):
-            raise ValueError("each *_enter_pct must be below its *_leave_pct, all within 0-100")
-        if not self.critical_enter_pct < self.saver_enter_pct:
-            raise ValueError("critical_enter_pct must be below saver_enter_pct")
-        if not self.empty_v < self.full_v:
-            raise ValueError("empty_v must be below full_v")
+        for lower, upper in (("critical_enter_pct", "critical_leave_pct"), ("saver_enter_pct", "saver_leave_pct"),
+                             ("critical_enter_pct", "saver_enter_pct"), ("empty_v", "full_v")):
+            if not getattr(self, lower) < getattr(self, upper):
+                raise ValueError(f"{lower} ({getattr(self, lower):g}) must be below {upper} ({getattr(self, upper):g})")
+        for name in ("critical_leave_pct", "saver_leave_pct"):
+            if getattr(self, name) > 100:
+                raise ValueError(f"{name} ({getattr(self, name):g}) must be at most 100")
 
 
 @dataclass(frozen=True)

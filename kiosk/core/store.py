@@ -144,9 +144,13 @@ def _initiative_id(value: str | None) -> str | None:
 
 def fts_query(text: str) -> str | None:
     """An FTS5 query for what a person typed: every word folded, quoted and prefix-matched
-    ("mostar zep" -> '"mostar"* "zep"*'), so no input can be FTS5 syntax. None if no words."""
+    ("mostar zep" -> '"mostar"* "zep"*'), so no input can be FTS5 syntax. None if no words.
+
+    Bosnian, Croatian and Serbian inflect nouns by changing the final vowel (Žepče, u Žepču;
+    škola, škole), so a word of five letters or more loses its final vowel before matching."""
     words = _WORD.findall(fold(text))[:_MAX_QUERY_WORDS]
-    return " ".join(f'"{word}"*' for word in words) or None
+    stems = [word[:-1] if len(word) >= 5 and word[-1] in "aeiou" else word for word in words]
+    return " ".join(f'"{stem}"*' for stem in stems) or None
 
 
 def telemetry_sample(status: PowerStatus, at: datetime) -> dict[str, Any]:
