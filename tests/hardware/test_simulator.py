@@ -155,7 +155,7 @@ def test_corrupting_faults_cost_blocks_but_never_deliver_wrong_ones(fault: str) 
     faults = FaultPlan((fault,), rate=0.5)
     with PtySimulator(BenchModel(seed=2), speed=10, faults=faults, seed=2) as simulator:
         with serial.Serial(simulator.path, 19200, timeout=0.2) as port:
-            parser, deadline = BlockParser(), time.monotonic() + 2.0
+            parser, deadline = BlockParser(), time.monotonic() + 1.2
             good = []
             while time.monotonic() < deadline:
                 good += parser.feed(port.read(max(1, port.in_waiting)))
