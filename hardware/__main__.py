@@ -201,6 +201,9 @@ def run_monitor(ports: list[str], *, as_json: bool = False, command_port: str | 
         monitor.close()
         if live_table:
             output.write("\x1b[?25h\n")
+    if output.closed.is_set():
+        # The reader went away (``| head``): point stdout at /dev/null so the exit flush is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
     return 0
 
 
@@ -209,11 +212,17 @@ def run_monitor(ports: list[str], *, as_json: bool = False, command_port: str | 
 def _start_simulator(args: argparse.Namespace) -> PtySimulator:
     model = BenchModel(weather=args.weather, start_hour=args.start_hour, seed=args.seed)
     faults = FaultPlan(tuple(args.fault), args.fault_rate, args.unplug_seconds)
-    return PtySimulator(model, speed=args.speed, link_path=args.link, faults=faults,
-                        seed=args.seed).start()
+    try:
+        simulator = PtySimulator(model, speed=args.speed, link_path=args.link, faults=faults,
+                                 seed=args.seed)
+    except FileExistsError as error:
+        raise UsageError(str(error)) from None
+    return simulator.start()
 
 
 def run_simulate(args: argparse.Namespace) -> int:
+    if "unplug" in args.fault and not args.link:
+        raise UsageError("--fault unplug needs --link PATH: every replug makes a new pty")
     simulator = _start_simulator(args)
     try:
         print(simulator.path, flush=True)

@@ -459,7 +459,10 @@ class _Pty:
             written = 0
         if written < len(data):
             termios.tcflush(self.slave, termios.TCIFLUSH)  # nobody is reading: drop the backlog
-            os.write(self.master, data[written:])
+            try:
+                os.write(self.master, data[written:])
+            except BlockingIOError:
+                log.debug("pty full: a block was dropped")
 
     def read(self) -> bytes:
         try:
@@ -488,6 +491,8 @@ class PtySimulator:
                  faults: FaultPlan = FaultPlan(), seed: int | None = None) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
+        if link_path and os.path.lexists(link_path) and not os.path.islink(link_path):
+            raise FileExistsError(f"{link_path} exists and is not a symlink; not replacing it")
         self.model = model
         self.interval_s = max(1.0 / speed, 1.0 / MAX_TICKS_PER_S)
         self.sim_step_s = speed * self.interval_s
