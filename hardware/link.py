@@ -2,8 +2,9 @@
 
 A ``Link`` owns one thread for its whole life. The thread opens the port (a device path or any
 pyserial URL), feeds what it reads to a ``BlockParser`` and hands every good block to a callback.
-When the adapter is unplugged the read fails; the thread closes the port and tries to open it
-again with exponential backoff until it is back or the link is closed.
+When the adapter is unplugged the read fails; the thread closes the port and watches for the
+device to come back (and backs off exponentially while a port that is there fails to open) until
+it is back or the link is closed.
 
 A ``PowerMonitor`` runs several links (say the Victron MPPT on one USB adapter and the bench's
 port board on another) and merges their blocks into one ``PowerStatus``; port commands go only to
@@ -12,6 +13,7 @@ the link configured to accept them.
 from __future__ import annotations
 
 import logging
+import os
 import random
 import threading
 import time
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 BAUD_RATE = 19200
 READ_TIMEOUT_S = 0.2  # how long a read waits for bytes; bounds how fast close() is noticed
 WRITE_TIMEOUT_S = 1.0
+APPEAR_POLL_S = 0.2  # how often an absent device path is looked for (a stat(), cheap)
 
 BlockCallback = Callable[[str, Mapping[str, str], float], None]
 
@@ -150,11 +153,24 @@ class Link:
                 port = open_port(self.name)
             except (serial.SerialException, OSError, ValueError) as error:
                 self._note_error(f"open failed: {error}")
-                self._stop.wait(self._backoff.delay(failures))
-                failures += 1
+                if self._is_absent():
+                    self._wait_until_present()
+                else:
+                    self._stop.wait(self._backoff.delay(failures))
+                    failures += 1
                 continue
             if self._read_until_lost(port):
                 failures = 0  # it worked for a while: the next loss starts the backoff afresh
+
+    def _is_absent(self) -> bool:
+        return "://" not in self.name and not os.path.exists(self.name)
+
+    def _wait_until_present(self) -> None:
+        # An unplugged adapter is watched for rather than backed off from, so it is read again
+        # within a block or two of being plugged back in, however long it was away. Backoff is
+        # for ports that are there but fail to open (busy, no permission, a broken adapter).
+        while self._is_absent() and not self._stop.wait(APPEAR_POLL_S):
+            pass
 
     def _read_until_lost(self, port: serial.SerialBase) -> bool:
         """Read blocks until the port fails or the link closes; True if any bytes came in."""

@@ -117,6 +117,30 @@ def test_a_port_that_is_not_there_yet_is_retried_until_it_appears(tmp_path, raw_
         assert link.stats().reconnects == 0  # the first connection is not a reconnection
 
 
+def test_a_replugged_adapter_is_picked_up_at_once_however_long_it_was_away(tmp_path, raw_pty) -> None:
+    _, pty_path = raw_pty
+    path = tmp_path / "ttyUSB0"
+    with Link(str(path), backoff=Backoff(initial_s=10, max_s=10)) as link:
+        time.sleep(0.5)  # long enough to fail a few times
+        path.symlink_to(pty_path)
+        assert link.wait_connected(1.0)
+
+
+def test_a_port_that_is_there_but_will_not_open_is_retried_with_backoff(simulator, monkeypatch) -> None:
+    attempts = []
+
+    def refuse(port: str) -> None:
+        attempts.append(time.monotonic())
+        raise OSError("device or resource busy")
+
+    monkeypatch.setattr("hardware.link.open_port", refuse)
+    with Link(simulator.path, backoff=Backoff(initial_s=0.1, factor=2, max_s=1, jitter=0)):
+        time.sleep(1.0)
+    gaps = [later - earlier for earlier, later in zip(attempts, attempts[1:])]
+    assert len(attempts) == 4  # at 0, 0.1, 0.3, 0.7 s
+    assert gaps == sorted(gaps) and 0.35 < gaps[-1] < 0.5
+
+
 def test_close_stops_the_thread_promptly_whether_connected_or_retrying(simulator, tmp_path) -> None:
     baseline = threading.active_count()
     links = [Link(simulator.path, backoff=Backoff()).start(),
