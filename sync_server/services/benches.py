@@ -1,14 +1,15 @@
 """Provisioning benches (tokens made, revoked, rotated) and the per-bench fleet view."""
 from __future__ import annotations
 
-import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from .. import auth
 from ..clock import ago_iso, now_iso
 from ..db import Database, municipality_slugs, transaction
 from ..municipalities import resolve
+from ..wire import dump_json
 from . import audit
 from .errors import InvalidInput, NotFound
 from .people import SYSTEM
@@ -18,25 +19,33 @@ _BENCH_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 def add_bench(db: Database, bench_id: str, municipality: str, actor: str = SYSTEM) -> str:
     """Register a bench; returns its token, which is never stored (only its hash)."""
-    bench_id = bench_id.strip().lower()
-    if not _BENCH_ID.match(bench_id):
-        raise InvalidInput("bench id: 1-64 of a-z 0-9 . _ -, starting with a letter or digit")
-    try:
-        slug = resolve(municipality_slugs(db), municipality)
-    except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
-    token = auth.new_token()
+    return add_benches(db, [(bench_id, municipality)], actor)[bench_id.strip().lower()]
+
+
+def add_benches(db: Database, benches: Iterable[tuple[str, str]], actor: str = SYSTEM) -> dict[str, str]:
+    """Register benches (id, municipality) in one transaction; returns {bench id: token}."""
+    known = municipality_slugs(db)
+    rows = []
+    for bench_id, municipality in benches:
+        bench_id = bench_id.strip().lower()
+        if not _BENCH_ID.match(bench_id):
+            raise InvalidInput("bench id: 1-64 of a-z 0-9 . _ -, starting with a letter or digit")
+        try:
+            rows.append((bench_id, resolve(known, municipality), auth.new_token()))
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
     now = now_iso()
     with transaction(db):
-        if db.execute("SELECT 1 FROM benches WHERE id = ?", [bench_id]).fetchone():
-            raise InvalidInput(f"bench {bench_id!r} exists; use rotate-token for a new token")
-        db.execute(
-            "INSERT INTO benches (id, municipality, token_hash, token_issued_at, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [bench_id, slug, auth.hash_token(token), now, now],
-        )
-        audit.record(db, actor, "bench", bench_id, "create", None, "active", slug)
-    return token
+        for bench_id, slug, token in rows:
+            if db.execute("SELECT 1 FROM benches WHERE id = ?", [bench_id]).fetchone():
+                raise InvalidInput(f"bench {bench_id!r} exists; use rotate-token for a new token")
+            db.execute(
+                "INSERT INTO benches (id, municipality, token_hash, token_issued_at, created_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [bench_id, slug, auth.hash_token(token), now, now],
+            )
+            audit.record(db, actor, "bench", bench_id, "create", None, "active", slug)
+    return {bench_id: token for bench_id, _, token in rows}
 
 
 def revoke_bench(db: Database, bench_id: str, actor: str = SYSTEM) -> None:
@@ -94,7 +103,7 @@ def record_health(db: Database, bench_id: str, health: dict[str, Any]) -> None:
     db.execute(
         "UPDATE benches SET health = ?, backlog = ?, app_version = ? WHERE id = ?",
         [
-            json.dumps(health),
+            dump_json(health),
             backlog if isinstance(backlog, int) and not isinstance(backlog, bool) and 0 <= backlog < 2**62 else None,
             version[:64] if isinstance(version, str) and version.isprintable() else None,
             bench_id,

@@ -1,13 +1,12 @@
 """Telemetry from benches: power samples (deduplicated by bench and time) and kiosk health."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..auth import Bench
 from ..clock import iso, now_iso, parse_rfc3339
 from ..db import Database, transaction
-from ..wire import Rejection, clean_text, finite_number
+from ..wire import Rejection, clean_text, dump_json, finite_number
 from .benches import record_health
 
 NUMBERS = ("battery_v", "battery_a", "solar_v", "solar_w", "soc_pct")
@@ -39,8 +38,11 @@ def check_sample(index: int, sample: dict[str, Any]) -> list[Any] | dict[str, An
     if ports is not None and not isinstance(ports, dict):
         return {"index": index, "reason": "invalid_ports"}
     extra = {k: v for k, v in sample.items() if k not in KNOWN}
-    # json.dumps escapes everything to ASCII, so odd input cannot break the storage.
-    row += [load_on, json.dumps(ports) if ports is not None else None, json.dumps(extra) if extra else None]
+    ports_json = None if ports is None else dump_json(ports)
+    extra_json = dump_json(extra) if extra else None
+    if (ports is not None and ports_json is None) or (extra and extra_json is None):
+        return {"index": index, "reason": "too_deeply_nested"}
+    row += [load_on, ports_json, extra_json]
     return row
 
 

@@ -156,3 +156,15 @@ def test_rate_limit_answers_429_with_retry_after(live_server, bench):
     assert 1 <= len(limited) <= 15  # burst of 60, refilled at 2 per second
     assert_problem(limited[0], 429, "rate-limited")
     assert int(limited[0].headers["Retry-After"]) >= 1
+
+
+def test_deeply_nested_telemetry_never_crashes_the_server(live_server, bench):
+    _, headers = bench
+    for depth in (900, 990, 2000):
+        deep = '{"a":' * depth + "1" + "}" * depth
+        body = ('{"samples": [{"at": "2026-11-23T10:00:00Z", "ports": %s, "x": %s}], "health": %s}'
+                % (deep, deep, deep))
+        response = requests.post(f"{live_server.url}/api/v1/telemetry", data=body.encode(),
+                                 headers={**headers, "Content-Type": "application/json"})
+        assert response.status_code in (200, 400), response.text
+    assert requests.get(f"{live_server.url}/healthz").status_code == 200
