@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import Enum, auto
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from hardware.codes import CHARGE_STATES, ERRORS, MPPT_MODES, OFF_REASONS
 
@@ -45,7 +45,6 @@ _CLEAN_BLOCK = re.compile(
     + rb"\r\nChecksum\t.",
     re.DOTALL,
 )
-_FIELD = re.compile(r"\r\n([^\t\r\n:]+)\t([^\t\r\n:]*)")
 _LABEL_RUN = re.compile(_LABEL_CHARS + rb"*")
 _VALUE_RUN = re.compile(_VALUE_CHARS + rb"*")
 _HEX_RUN = re.compile(rb"[0-9A-Fa-f]*")
@@ -54,8 +53,7 @@ _HEADER_OR_HEX = re.compile(rb"[\r:]")
 _CR, _LF, _TAB, _COLON = 0x0D, 0x0A, 0x09, 0x3A
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(NamedTuple):
     """One text block that passed its checksum: raw labels and values, in the order received."""
 
     fields: Mapping[str, str]
@@ -82,6 +80,7 @@ class BlockParser:
         self.blocks_bad = 0
         self.hex_messages = 0
         self._buffer = b""
+        self._scanned = 0  # bytes of a block still arriving (at the buffer's start) already scanned
         self._state = _State.WAIT_HEADER
         self._saved_state = _State.WAIT_HEADER  # where text parsing resumes after a HEX message
         self._hex_length = 0
@@ -103,11 +102,12 @@ class BlockParser:
                 if position == end:
                     break
                 if buffer[position] == _CR:
-                    outcome = self._try_clean_block(buffer, position, blocks)
-                    if outcome is None:  # a block may be arriving: wait for the rest
+                    stopped, waiting = self._clean_blocks(buffer, position, blocks)
+                    if waiting:  # a block may be arriving: wait for the rest
+                        position = stopped
                         break
-                    if outcome != position:
-                        position = outcome
+                    if stopped != position:
+                        position = stopped
                         continue
             position = self._step(buffer, position, blocks)
         self._buffer = buffer[position:]
@@ -117,28 +117,36 @@ class BlockParser:
         found = _HEADER_OR_HEX.search(buffer, position)
         return found.start() if found else len(buffer)
 
-    def _try_clean_block(self, buffer: bytes, position: int, blocks: list[Block]) -> int | None:
-        """Fast path at a possible block start. Returns the new position (unchanged when the
-        state machine must take over), or None to wait for more bytes."""
-        match = _CLEAN_BLOCK.match(buffer, position)
-        if match is None:
-            # Wait only while the bytes so far can still become a clean block: no terminator
-            # yet, and no ":" (a HEX message can hide the terminator; the state machine copes).
+    def _clean_blocks(self, buffer: bytes, position: int, blocks: list[Block]) -> tuple[int, bool]:
+        """Fast path from a possible block start over consecutive clean blocks. Returns where it
+        stopped (``position`` itself if the state machine must take over at once) and whether
+        to wait there for more bytes."""
+        scanned, self._scanned = self._scanned, 0
+        find, match, end = buffer.find, _CLEAN_BLOCK.match, len(buffer)
+        while True:
             window_end = position + MAX_BLOCK_BYTES
-            terminator = buffer.find(_TERMINATOR, position, window_end)
-            complete = terminator != -1 and terminator + len(_TERMINATOR) < len(buffer)
-            hex_in_view = buffer.find(b":", position, window_end) != -1
-            if not complete and not hex_in_view and len(buffer) < window_end:
-                return None
-            return position
-        raw = match.group()
-        if sum(raw) & 0xFF == 0:
-            self.blocks_ok += 1
-            fields_text = raw[:-len(_TERMINATOR) - 1].decode("latin-1")  # without the checksum field
-            blocks.append(Block(dict(_FIELD.findall(fields_text))))
-        else:
-            self.blocks_bad += 1
-        return match.end()
+            # Bytes scanned on earlier calls are not scanned again: a block arriving a few
+            # bytes at a time costs linear, not quadratic, time.
+            terminator = find(_TERMINATOR, position + max(0, scanned - len(_TERMINATOR)), window_end)
+            if terminator == -1 or terminator + len(_TERMINATOR) >= end:
+                # Wait only while the bytes so far can still become a clean block: no ":" (a
+                # HEX message can hide the terminator; the state machine copes), not too long.
+                if find(b":", position + scanned, window_end) != -1 or end >= window_end:
+                    return position, False
+                self._scanned = end - position
+                return position, True
+            found = match(buffer, position)
+            if found is None:
+                return position, False
+            raw = found.group()
+            if sum(raw) & 0xFF == 0:
+                self.blocks_ok += 1
+                blocks.append(Block(_split_fields(raw[2:-len(_TERMINATOR) - 1])))
+            else:
+                self.blocks_bad += 1
+            position, scanned = found.end(), 0
+            if position == end or buffer[position] != _CR:
+                return position, False
 
     # The state machine: each call consumes at least one byte.
     def _step(self, buffer: bytes, position: int, blocks: list[Block]) -> int:
@@ -226,6 +234,13 @@ class BlockParser:
         self._reset_block()
         self._state = _State.WAIT_HEADER
         return position
+
+
+def _split_fields(text: bytes) -> dict[str, str]:
+    """Fields of a block already validated by _CLEAN_BLOCK, given without its first "\\r\\n" and
+    its checksum field: "L1\\tV1\\r\\nL2\\tV2" -> {"L1": "V1", "L2": "V2"}."""
+    parts = iter(text.decode("latin-1").replace("\r\n", "\t").split("\t"))
+    return dict(zip(parts, parts))
 
 
 def checksum_byte(body: bytes) -> int:
