@@ -1,0 +1,42 @@
+"""The application in-process: its schema, framework errors, the retention job at start."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from sync_server.app import create_app
+from sync_server.clock import iso, utcnow
+from sync_server.services.benches import add_bench
+
+from .helpers import assert_problem
+
+
+def test_the_schema_describes_every_bench_endpoint(db, tmp_path):
+    paths = TestClient(create_app(tmp_path / "server.db")).get("/openapi.json").json()["paths"]
+    assert set(paths) == {"/api/v1/suggestions", "/api/v1/supports", "/api/v1/telemetry", "/api/v1/initiatives",
+                          "/api/v1/status/{code}"}
+    suggestions = paths["/api/v1/suggestions"]["post"]
+    assert suggestions["requestBody"]["content"]["application/json"]["schema"]["properties"]["items"]["maxItems"] == 500
+    assert {"401", "413", "415", "422", "429"} <= set(suggestions["responses"])
+
+
+def test_framework_errors_are_problems_too(db, tmp_path):
+    client = TestClient(create_app(tmp_path / "server.db"))
+    response = client.put("/api/v1/suggestions", json={})
+    assert_problem(response, 405, "method-not-allowed")
+    assert "POST" in response.headers["Allow"]
+    assert_problem(client.get("/api/v1/initiatives", params={"since": "x" * 65},
+                              headers={"Authorization": "Bearer x"}), 422, "invalid-request")
+
+
+def test_expired_contacts_are_erased_when_the_server_starts(db, tmp_path):
+    add_bench(db, "b1", "zepce")
+    closed = iso(utcnow() - timedelta(days=100))
+    db.execute("INSERT INTO suggestions (id, bench_id, municipality, created_at, received_at, language, text, "
+               "contact, state, closed_at) VALUES ('s1', 'b1', 'zepce', ?, ?, 'bs', 'x', 'a@example.org', "
+               "'declined', ?)", [closed, closed, closed])
+    with TestClient(create_app(tmp_path / "server.db")) as client:
+        assert client.get("/healthz").status_code == 200
+        contact = db.execute("SELECT contact FROM suggestions WHERE id = 's1'").fetchone()[0]
+    assert contact is None
