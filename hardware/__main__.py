@@ -88,8 +88,9 @@ def render_table(status: PowerStatus, now: float) -> list[str]:
         f"   [{age('battery_v', 'battery_a')}]",
         f"Solar    {_text(status.solar_v, ' V'):>9}  {_text(status.solar_w, ' W', 0):>9}  "
         f"charge {_text(status.charge_state)}  mppt {_text(values['mppt'])}  "
-        f"error {status.error or 'none'}  off reasons {_text(values['off_reasons'])}"
-        f"   [{age('solar_w', 'charge_state')}]",
+        f"error {status.error or 'none'}"
+        + (f"  off: {_text(values['off_reasons'])}" if values["off_reasons"] else "")
+        + f"   [{age('solar_w', 'charge_state')}]",
         f"Load     {_text(status.load_on):>9}  {_text(values['load_a'], ' A'):>9}  "
         f"light {_text(values['light_on'])}  door {_text(values['door'])}  "
         f"enclosure {_text(values['enclosure_temp_c'], ' °C', 1)}   [{age('load_on')}]",
