@@ -258,10 +258,12 @@ class PowerMonitor:
     def status(self) -> PowerStatus:
         """The merged status with every link's current health."""
         with self._lock:
-            status = self._status
-            for link in self.links.values():
-                status = status.with_link(link.stats())
-            return status
+            return self._with_link_health(self._status)
+
+    def _with_link_health(self, status: PowerStatus) -> PowerStatus:
+        for link in self.links.values():
+            status = status.with_link(link.stats())
+        return status
 
     def set_port(self, port: str, on: bool) -> None:
         """Send a port command to the link that accepts commands."""
@@ -273,7 +275,6 @@ class PowerMonitor:
 
     def _merge(self, source: str, fields: Mapping[str, str], at: float) -> None:
         with self._lock:
-            self._status = self._status.with_block(source, fields, at).with_link(
-                self.links[source].stats())
+            self._status = self._with_link_health(self._status.with_block(source, fields, at))
             if self._listener is not None:
                 self._listener(self._status)

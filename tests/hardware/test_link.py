@@ -226,14 +226,17 @@ def test_a_command_while_unplugged_fails_clearly(tmp_path) -> None:
             link.send_command("USB1", True)
 
 
-def test_the_monitor_merges_the_mppt_and_the_port_board_and_tells_its_listener(simulator) -> None:
-    seen = []
-    with PowerMonitor([simulator.path], command_port=simulator.path, listener=seen.append,
-                      backoff=FAST) as monitor:
+def test_the_monitor_merges_the_mppt_and_the_port_board_and_tells_its_listener(simulator,
+                                                                             tmp_path) -> None:
+    seen, missing = [], str(tmp_path / "ttyUSB1")
+    with PowerMonitor([simulator.path, missing], command_port=simulator.path,
+                      listener=seen.append, backoff=FAST) as monitor:
         wait_until(lambda: len(seen) >= 4)
         monitor.set_port("USB5", False)
         wait_until(lambda: seen[-1].ports["USB5"].state == "off")
         status = monitor.status()
+    # Every status the listener gets tells the health of every link, not only the sender's.
+    assert seen[-1].links[missing].connected is False
     assert status.battery_v is not None and 11 < status.battery_v < 15
     assert status.soc_pct is not None and len(status.ports) == 11
     assert status.ports["USB5"].current_a == 0.0
