@@ -55,7 +55,13 @@ def test_a_batch_whose_response_was_lost_is_retried_without_duplicates(live_serv
                                     [ZEPCE_INITIATIVE]).fetchone()[0]
     _send_and_hang_up(live_server.url, "/api/v1/suggestions", json.dumps({"items": items}).encode(), headers)
     _send_and_hang_up(live_server.url, "/api/v1/supports", json.dumps({"items": supports}).encode(), headers)
-    time.sleep(0.3)  # the server may still be working on the abandoned requests: retry meanwhile
+    # The server stored the batch and its answer was lost: wait for the rows, then retry.
+    deadline = time.monotonic() + 10
+    stored = ("SELECT (SELECT count(*) FROM suggestions WHERE bench_id = ?1), "
+              "(SELECT count(*) FROM supports WHERE bench_id = ?1)")
+    while live_server.db.execute(stored, [bench_id]).fetchone() != (20, 5):
+        assert time.monotonic() < deadline, "the abandoned batch was never stored"
+        time.sleep(0.05)
     retried = requests.post(f"{live_server.url}/api/v1/suggestions", json={"items": items}, headers=headers)
     retried_supports = requests.post(f"{live_server.url}/api/v1/supports", json={"items": supports},
                                      headers=headers)
