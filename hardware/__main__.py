@@ -30,11 +30,13 @@ class UsageError(Exception):
     """A mistake on the command line: reported in one line, exit status 2."""
 
 
-def _exit_quietly_on_sigterm() -> None:
-    # SIGTERM ends the program the way Ctrl-C does: cleanly, exit status 0.
+def _stop_cleanly_on_signals() -> None:
+    # SIGTERM ends the program the way Ctrl-C does: cleanly, exit status 0. SIGINT is set too,
+    # because a shell starting us in the background (``&``) hands it over ignored.
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _wait_for_interrupt(every_s: float, tick: Callable[[], None] | None = None) -> None:
@@ -311,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "simulate"
                         else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    _exit_quietly_on_sigterm()
+    _stop_cleanly_on_signals()
     try:
         if args.command == "monitor":
             for port in args.ports + ([args.commands] if args.commands else []):
