@@ -170,6 +170,12 @@ async def steady(port: int, tokens: list[str], seconds: float, pool_size: int) -
     return statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.99)] * 1000
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux), to express cost per request."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -215,7 +221,12 @@ def main() -> int:
         port = free_port()
         server = start_server(db_path, port)
         try:
+            cpu_before, wall_before = cpu_seconds(server.pid), time.perf_counter()
             rps = asyncio.run(saturate(port, tokens, args.connections, args.saturate_s))
+            cpu_used, wall = cpu_seconds(server.pid) - cpu_before, time.perf_counter() - wall_before
+            ms_per_request = cpu_used / (rps * wall) * 1000
+            print(f"server CPU while saturated: {cpu_used / wall * 100:.0f}% of a core, "
+                  f"{ms_per_request:.2f} ms per request -> {1000 / ms_per_request:.0f} req/s on one free core")
             p50, p99 = asyncio.run(steady(port, tokens, args.steady_s, args.pool))
         finally:
             server.terminate()
