@@ -75,7 +75,7 @@ def _items(request: Request, body: bytes, key: str) -> tuple[Any, list[dict[str,
 
 @router.post("/suggestions", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUGGESTIONS_BODY)
 async def post_suggestions(request: Request,
-                     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+                           credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Upload suggestions; idempotent by item id. Invalid items are rejected one by one."""
     body = await request.body()
     settings = _context(request).settings
@@ -90,7 +90,7 @@ async def post_suggestions(request: Request,
 
 @router.post("/supports", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUPPORTS_BODY)
 async def post_supports(request: Request,
-                  credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+                        credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Upload "I support this initiative" taps; idempotent by item id."""
     body = await request.body()
 
@@ -103,7 +103,7 @@ async def post_supports(request: Request,
 
 @router.post("/telemetry", response_model=TelemetryResult, responses=_UPLOAD_ERRORS, openapi_extra=TELEMETRY_BODY)
 async def post_telemetry(request: Request,
-                   credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+                         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Upload power samples (deduplicated by bench and time) and the kiosk's health report."""
     body = await request.body()
 
@@ -133,11 +133,12 @@ def decode_cursor(cursor: str) -> int:
 
 
 @router.get("/initiatives", response_model=Feed, responses=_problems(400, 401, 422, 429))
-async def get_initiatives(request: Request, since: str | None = Query(None, max_length=64,
-                                                                 description="the cursor of the last pull"),
-                    credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+async def get_initiatives(request: Request,
+                          since: str | None = Query(None, max_length=64, description="the cursor of the last pull"),
+                          credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
     """Initiatives of the bench's municipality and network-wide ones changed since the cursor.
     `full: true` means the answer is everything visible: replace the local copy."""
+
     def work(bench: Bench, db: Database) -> dict[str, Any]:
         return feed(db, bench.municipality, None if since is None else decode_cursor(since))
 

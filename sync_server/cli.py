@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from . import auth
 from .db import Database, open_database
@@ -27,6 +28,7 @@ def _serve(args: argparse.Namespace) -> int:
     settings = replace(Settings(), rate_per_minute=args.rate_per_minute, rate_burst=args.rate_burst,
                        contact_retention_days=args.retention_days)
     app = create_app(args.db, settings)
+    logging.getLogger(__name__).info("serving %s", Path(args.db).resolve())
     # No access log: it would pair client addresses with request paths (receipt codes).
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level)
     return 0

@@ -41,6 +41,8 @@ def ingest_suggestions(db: Database, bench: Bench, items: list[SuggestionIn | Re
 
 def _move(db: Database, actor: str, suggestion_id: str, to_state: str, *, note: str | None = None,
           decline_reason: str | None = None, merged_into: str | None = None) -> None:
+    """Change the state, audited. `note` and `decline_reason` are public: the citizen reads them
+    on the receipt status page, so they must not name people."""
     with transaction(db):
         row = db.execute("SELECT state, municipality FROM suggestions WHERE id = ?", [suggestion_id]).fetchone()
         if row is None:
