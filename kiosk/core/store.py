@@ -56,7 +56,9 @@ MAX_TELEMETRY_ROWS = 20_000  # a day at one sample a minute, then about four mon
 # Search weights: a hit in the title counts more than one in the summary, more than in the body.
 _SEARCH_WEIGHTS = (10.0, 4.0, 1.0)
 _WORD = re.compile(r"\w+")
+_ROWS_PER_INITIATIVE = 8  # search rows: one per language, with room for more languages
 _MAX_QUERY_WORDS = 8
+_SHORT_WORD = 3
 # Control characters other than tab and newline: the server rejects texts that contain them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -147,10 +149,15 @@ def fts_query(text: str) -> str | None:
     ("mostar zep" -> '"mostar"* "zep"*'), so no input can be FTS5 syntax. None if no words.
 
     Bosnian, Croatian and Serbian inflect nouns by changing the final vowel (Žepče, u Žepču;
-    škola, škole), so a word of five letters or more loses its final vowel before matching."""
+    škola, škole), so a word of five letters or more loses its final vowel before matching.
+    While every word is shorter than three letters (the first keystrokes of search-as-you-type)
+    only titles are searched: such prefixes match most texts, and ranking them all is slow."""
     words = _WORD.findall(fold(text))[:_MAX_QUERY_WORDS]
+    if not words:
+        return None
     stems = [word[:-1] if len(word) >= 5 and word[-1] in "aeiou" else word for word in words]
-    return " ".join(f'"{stem}"*' for stem in stems) or None
+    phrases = " ".join(f'"{stem}"*' for stem in stems)
+    return f"{{title}} : ({phrases})" if max(map(len, words)) < _SHORT_WORD else phrases
 
 
 def telemetry_sample(status: PowerStatus, at: datetime) -> dict[str, Any]:
@@ -273,30 +280,41 @@ class BenchStore:
                          if row[0] not in keep]
                 self._delete_initiatives(stale)
             self._delete_initiatives(feed.get("deleted") or [])
-            for item in items:
-                self._upsert_initiative(item)
+            self._upsert_initiatives(items)
             if feed.get("cursor") is not None:
                 self._set_cursor("initiatives", str(feed["cursor"]))
 
+    # An initiative's search rows have rowids rowid * _ROWS_PER_INITIATIVE + language number, so
+    # they are found by a rowid range (initiative_id is not an indexed column of the FTS table).
+    def _search_rowids(self, initiative_id: str) -> tuple[int, int] | None:
+        row = self.conn.execute("SELECT rowid FROM initiatives WHERE id = ?", [initiative_id]).fetchone()
+        return None if row is None else (row[0] * _ROWS_PER_INITIATIVE, (row[0] + 1) * _ROWS_PER_INITIATIVE - 1)
+
     def _delete_initiatives(self, ids: Iterable[str]) -> None:
         for initiative_id in ids:
-            self.conn.execute("DELETE FROM initiatives WHERE id = ?", [initiative_id])
-            self.conn.execute("DELETE FROM initiative_search WHERE initiative_id = ?", [initiative_id])
+            rowids = self._search_rowids(initiative_id)
+            if rowids is not None:
+                self.conn.execute("DELETE FROM initiative_search WHERE rowid BETWEEN ? AND ?", rowids)
+                self.conn.execute("DELETE FROM initiatives WHERE id = ?", [initiative_id])
 
-    def _upsert_initiative(self, item: Mapping[str, Any]) -> None:
-        texts = item.get("texts") or {}
-        self.db["initiatives"].upsert({
+    def _upsert_initiatives(self, items: list[Mapping[str, Any]]) -> None:
+        self.db["initiatives"].upsert_all(({
             "id": item["id"], "municipality": item.get("municipality"), "status": item.get("status"),
             "category": item.get("category"), "original_language": item.get("original_language"),
             "support_count": item.get("support_count") or 0, "updated_at": item.get("updated_at"),
-            "texts": json.dumps(texts, ensure_ascii=False),
-        }, pk="id")
-        self.conn.execute("DELETE FROM initiative_search WHERE initiative_id = ?", [item["id"]])
-        self.conn.executemany(
-            "INSERT INTO initiative_search (initiative_id, language, title, summary, body) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(item["id"], language, *(fold(fields.get(key) or "") for key in ("title", "summary", "body")))
-             for language, fields in texts.items()])
+            "texts": json.dumps(item.get("texts") or {}, ensure_ascii=False),
+        } for item in items), pk="id")
+        search_rows = []
+        for item in items:
+            first, last = self._search_rowids(item["id"])
+            self.conn.execute("DELETE FROM initiative_search WHERE rowid BETWEEN ? AND ?", [first, last])
+            for language, fields in (item.get("texts") or {}).items():
+                if language not in LANGUAGES:  # no screen could show it
+                    continue
+                search_rows.append((first + LANGUAGES.index(language), item["id"], language,
+                                    *(fold(fields.get(key) or "") for key in ("title", "summary", "body"))))
+        self.conn.executemany("INSERT INTO initiative_search (rowid, initiative_id, language, title, summary, "
+                              "body) VALUES (?, ?, ?, ?, ?, ?)", search_rows)
 
     @staticmethod
     def _initiative(row: sqlite3.Row | tuple) -> dict[str, Any]:

@@ -101,3 +101,9 @@ def test_an_initiative_comes_back_in_the_feed_shape(filled: BenchStore) -> None:
     assert item["texts"]["sr"]["title"] == "Нови парк у Жепчу"
     assert set(item) == {"id", "municipality", "status", "category", "texts", "original_language",
                          "support_count", "updated_at"}
+
+
+def test_the_first_keystrokes_search_titles_only(filled: BenchStore) -> None:
+    assert ids(filled.search("Mo")) == [BRIDGE]  # the English title "Lighting on Mostar's promenades"
+    assert ids(filled.search("ri")) == []  # "rijeku" is only in a summary
+    assert ids(filled.search("rij")) == [PARK]
