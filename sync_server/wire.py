@@ -57,7 +57,8 @@ def _reject_constant(name: str) -> Any:
 
 def load_json(body: bytes, content_type: str | None) -> Any:
     media_type = (content_type or "").split(";", 1)[0].strip().lower()
-    if media_type != "application/json" and not media_type.endswith("+json"):
+    # A missing Content-Type is read as JSON (lenient to simple clients); another type is refused.
+    if media_type and media_type != "application/json" and not media_type.endswith("+json"):
         raise Problem(415, "unsupported-media-type", "the body must be application/json")
     try:
         text = body.decode("utf-8")

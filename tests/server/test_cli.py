@@ -85,6 +85,7 @@ def test_load_sample_export_and_erase(tmp_path):
                [item["id"], item["receipt"], item["created_at"], item["created_at"], item["text"], item["contact"]])
     exported = json.loads(cli("export-receipt", "k7m2q9xd", "--db", db_file).stdout)
     assert exported["suggestion"]["text"] == "Tajna ideja" and exported["suggestion"]["contact"] == "ana@example.org"
+    assert exported["suggestion"]["bench_id"] == "b1"
     assert cli("erase-receipt", "K7M2-Q9XD", "--db", db_file).returncode == 0
     assert cli("export-receipt", "K7M2-Q9XD", "--db", db_file).returncode == 1
     assert db.execute("SELECT count(*) FROM suggestions").fetchone()[0] == 0

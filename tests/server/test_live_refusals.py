@@ -104,6 +104,15 @@ def test_a_gzip_body_within_the_limit_is_accepted(live_server, bench):
     assert len(response.json()["accepted"]) == 400
 
 
+def test_a_body_without_content_type_is_read_as_json(live_server, bench):
+    _, headers = bench
+    item = suggestion()
+    response = requests.post(f"{live_server.url}/api/v1/suggestions", data=json.dumps({"items": [item]}),
+                             headers=headers)
+    assert "content-type" not in response.request.headers
+    assert response.json() == {"accepted": [item["id"]], "rejected": []}
+
+
 def test_text_between_the_item_and_hard_limits_rejects_only_that_item(live_server, bench):
     bench_id, headers = bench
     good, long = suggestion(), suggestion(text="a" * 2001)
