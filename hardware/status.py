@@ -49,6 +49,11 @@ def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(mapping))
 
 
+def _reading(label: str, doc: str) -> property:
+    """A read-only attribute for the value of one label."""
+    return property(lambda status: status.value(label), doc=doc)
+
+
 @dataclass(frozen=True)
 class PowerStatus:
     """An immutable snapshot; ``with_block``/``with_link`` return updated copies."""
@@ -75,37 +80,14 @@ class PowerStatus:
         reading = self.readings.get(_label_for(key))
         return None if reading is None else max(0.0, now - reading.at)
 
-    @property
-    def battery_v(self) -> float | None:
-        return self.value("V")
-
-    @property
-    def battery_a(self) -> float | None:
-        return self.value("I")
-
-    @property
-    def solar_v(self) -> float | None:
-        return self.value("VPV")
-
-    @property
-    def solar_w(self) -> float | None:
-        return self.value("PPV")
-
-    @property
-    def charge_state(self) -> str | None:
-        return self.value("CS")
-
-    @property
-    def error(self) -> str | None:
-        return self.value("ERR")
-
-    @property
-    def soc_pct(self) -> float | None:
-        return self.value("SOC")
-
-    @property
-    def load_on(self) -> bool | None:
-        return self.value("LOAD")
+    battery_v = _reading("V", "Battery voltage, V.")
+    battery_a = _reading("I", "Battery current, A: positive while charging.")
+    solar_v = _reading("VPV", "Panel voltage, V.")
+    solar_w = _reading("PPV", "Panel power, W.")
+    charge_state = _reading("CS", 'Charge state name ("bulk", "float", ...) or None.')
+    error = _reading("ERR", "Charger error name, or None when there is none.")
+    soc_pct = _reading("SOC", "Battery state of charge, %.")
+    load_on = _reading("LOAD", "Whether the controller's load output is on.")
 
     @property
     def ports(self) -> dict[str, PortStatus]:
