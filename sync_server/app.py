@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import problems
+from . import handlers
 from .api_bench import Context, router
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
@@ -46,7 +46,7 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     app = FastAPI(title="Smart Bench sync server", version="1.0", lifespan=lifespan,
                   description="The bench ↔ server API. Errors are RFC 9457 problem+json.")
     app.state.context = context
-    problems.install(app)
+    handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(router)
 

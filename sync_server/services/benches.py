@@ -14,12 +14,12 @@ from . import audit
 from .errors import InvalidInput, NotFound
 from .people import SYSTEM
 
-_BENCH_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_BENCH_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def add_bench(db: Database, bench_id: str, municipality: str, actor: str = SYSTEM) -> str:
     """Register a bench; returns its token, which is never stored (only its hash)."""
-    return add_benches(db, [(bench_id, municipality)], actor)[bench_id.strip().lower()]
+    return add_benches(db, [(bench_id, municipality)], actor)[bench_id.strip()]
 
 
 def add_benches(db: Database, benches: Iterable[tuple[str, str]], actor: str = SYSTEM) -> dict[str, str]:
@@ -27,9 +27,9 @@ def add_benches(db: Database, benches: Iterable[tuple[str, str]], actor: str = S
     known = municipality_slugs(db)
     rows = []
     for bench_id, municipality in benches:
-        bench_id = bench_id.strip().lower()
+        bench_id = bench_id.strip()
         if not _BENCH_ID.match(bench_id):
-            raise InvalidInput("bench id: 1-64 of a-z 0-9 . _ -, starting with a letter or digit")
+            raise InvalidInput("bench id: 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit")
         try:
             rows.append((bench_id, resolve(known, municipality), auth.new_token()))
         except ValueError as exc:
@@ -37,7 +37,8 @@ def add_benches(db: Database, benches: Iterable[tuple[str, str]], actor: str = S
     now = now_iso()
     with transaction(db):
         for bench_id, slug, token in rows:
-            if db.execute("SELECT 1 FROM benches WHERE id = ?", [bench_id]).fetchone():
+            # Ids differing only in case would confuse people reading dashboards: one of them only.
+            if db.execute("SELECT 1 FROM benches WHERE lower(id) = lower(?)", [bench_id]).fetchone():
                 raise InvalidInput(f"bench {bench_id!r} exists; use rotate-token for a new token")
             db.execute(
                 "INSERT INTO benches (id, municipality, token_hash, token_issued_at, created_at) "

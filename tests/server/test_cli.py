@@ -26,7 +26,7 @@ def test_add_bench_prints_only_the_token_and_stores_only_its_hash(tmp_path):
     assert result.stdout.count("\n") == 1 and len(token) == 43
     db = open_database(db_file)
     row = db.execute("SELECT id, municipality, token_hash FROM benches").fetchone()
-    assert row == ("bench-07", "zepce", hashlib.sha256(token.encode()).hexdigest())
+    assert row == ("Bench-07", "zepce", hashlib.sha256(token.encode()).hexdigest())
     assert token.encode() not in (tmp_path / "s.db").read_bytes()
     assert schema_version(db) == SCHEMA_VERSION
 
@@ -34,7 +34,7 @@ def test_add_bench_prints_only_the_token_and_stores_only_its_hash(tmp_path):
 def test_bench_commands(tmp_path):
     db_file = str(tmp_path / "s.db")
     first = cli("add-bench", "b1", "--municipality", "novi grad", "--db", db_file).stdout.strip()
-    assert cli("add-bench", "b1", "--municipality", "novi-grad", "--db", db_file).returncode == 1
+    assert cli("add-bench", "B1", "--municipality", "novi-grad", "--db", db_file).returncode == 1
     assert "unknown municipality" in cli("add-bench", "b2", "--municipality", "Sarajevo", "--db", db_file).stderr
     rotated = cli("rotate-token", "b1", "--db", db_file).stdout.strip()
     assert rotated and rotated != first
