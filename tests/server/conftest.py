@@ -19,7 +19,6 @@ from sync_server.sample import load_sample
 from sync_server.services.benches import add_bench
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA_TABLES = ("suggestions", "supports", "telemetry", "initiatives", "audit")
 _bench_numbers = itertools.count(1)
 
 
@@ -76,8 +75,8 @@ class LiveServer:
         return self.db.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
 
     def snapshot(self) -> dict[str, list[tuple]]:
-        """Every row of every table a bench can write: to prove a refused request changed nothing."""
-        return {table: self.rows(table) for table in (*DATA_TABLES, "benches")}
+        """Every row of every table: to prove a refused request changed nothing."""
+        return {table: self.rows(table) for table in self.db.table_names()}
 
 
 @pytest.fixture(scope="session")
