@@ -24,8 +24,9 @@ VENV_PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".smart-bench-installed"
 EXTRAS = "kiosk,server,test"
 
-# Debian packages: Mesa for Kivy's offscreen SDL window.
-SYSTEM_PACKAGES = ["libgl1", "libgl1-mesa-dri", "libegl1", "libegl-mesa0"]
+# Debian packages: Mesa for Kivy's offscreen SDL window; Chromium (and a font with Latin and
+# Cyrillic) for the browser tests of the web pages.
+SYSTEM_PACKAGES = ["libgl1", "libgl1-mesa-dri", "libegl1", "libegl-mesa0", "chromium", "fonts-dejavu-core"]
 
 
 def log(message: str) -> None:
