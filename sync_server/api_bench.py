@@ -32,7 +32,8 @@ from .wire import batch_items, check_hard_text_limit, check_suggestion, check_su
 class Context:
     settings: Settings
     dbs: ThreadLocalDatabases
-    limiter: RateLimiter
+    limiter: RateLimiter         # per bench
+    public_limiter: RateLimiter  # per client address, for the public status
 
 
 T = TypeVar("T")
@@ -147,10 +148,12 @@ async def get_initiatives(request: Request,
             "full": result["full"]}
 
 
-@router.get("/status/{code}", response_model=ReceiptStatus, responses=_problems(404, 422))
+@router.get("/status/{code}", response_model=ReceiptStatus, responses=_problems(404, 422, 429))
 async def get_status(request: Request, code: str) -> dict[str, Any]:
     """Public: what became of a suggestion, by its receipt code (any case, dash optional)."""
-    status = status_by_receipt(_context(request).dbs.get(), code)
+    context = _context(request)
+    context.public_limiter.check(request.client.host if request.client else "")
+    status = status_by_receipt(context.dbs.get(), code)
     if status is None:
         raise Problem(404, "unknown-receipt", "no suggestion has this receipt code")
     return status

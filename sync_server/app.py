@@ -35,7 +35,8 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     settings = settings or Settings()
     open_database(db_path, settings.busy_timeout_ms).close()  # create or migrate before serving
     context = Context(settings, ThreadLocalDatabases(db_path, settings.busy_timeout_ms),
-                      RateLimiter(settings.rate_per_minute, settings.rate_burst))
+                      RateLimiter(settings.rate_per_minute, settings.rate_burst),
+                      RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -99,16 +99,28 @@ class BodyLimitMiddleware:
 class RateLimiter:
     """A token bucket per key: `rate_per_minute` sustained, bursts up to `burst` requests."""
 
-    def __init__(self, rate_per_minute: float, burst: int) -> None:
+    def __init__(self, rate_per_minute: float, burst: int, max_keys: int = 100_000) -> None:
         self.rate = rate_per_minute / 60.0
         self.burst = float(burst)
+        self.max_keys = max_keys
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        """How many keys are tracked."""
+        return len(self._buckets)
+
+    def _forget_full_buckets(self, now: float) -> None:
+        """A bucket that has refilled is the same as no bucket: drop those to bound memory."""
+        refill = self.burst / self.rate if self.rate > 0 else math.inf
+        self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < refill}
 
     def acquire(self, key: str) -> float:
         """Take one token; returns 0 if allowed, else the seconds to wait before retrying."""
         now = time.monotonic()
         with self._lock:
+            if len(self._buckets) >= self.max_keys and key not in self._buckets:
+                self._forget_full_buckets(now)
             tokens, stamp = self._buckets.get(key, (self.burst, now))
             tokens = min(self.burst, tokens + (now - stamp) * self.rate)
             if tokens >= 1.0:

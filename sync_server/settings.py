@@ -16,6 +16,10 @@ class Settings:
     # Token bucket per bench: sustained rate and burst.
     rate_per_minute: float = 120.0
     rate_burst: int = 60
+    # The public receipt status, per client address (held in memory only, never stored): enough
+    # for people checking their receipts, too slow for guessing codes.
+    public_rate_per_minute: float = 120.0
+    public_rate_burst: int = 60
     # Contact details of closed suggestions are erased this long after closing.
     contact_retention_days: float = 90.0
     purge_interval_s: float = 3600.0

@@ -7,7 +7,9 @@ from fastapi.testclient import TestClient
 
 from sync_server.app import create_app
 from sync_server.clock import iso, utcnow
+from sync_server.limits import RateLimiter
 from sync_server.services.benches import add_bench
+from sync_server.settings import Settings
 
 from .helpers import assert_problem
 
@@ -40,3 +42,20 @@ def test_expired_contacts_are_erased_when_the_server_starts(db, tmp_path):
         assert client.get("/healthz").status_code == 200
         contact = db.execute("SELECT contact FROM suggestions WHERE id = 's1'").fetchone()[0]
     assert contact is None
+
+
+def test_the_public_status_is_rate_limited_per_client(db, tmp_path):
+    settings = Settings(public_rate_per_minute=6, public_rate_burst=3)
+    client = TestClient(create_app(tmp_path / "server.db", settings))
+    statuses = [client.get("/api/v1/status/ZZZZ-ZZZZ").status_code for _ in range(4)]
+    assert statuses == [404, 404, 404, 429]
+    limited = client.get("/api/v1/status/ZZZZ-ZZZZ")
+    assert_problem(limited, 429, "rate-limited")
+    assert 1 <= int(limited.headers["Retry-After"]) <= 10
+
+
+def test_rate_limiter_forgets_refilled_buckets_to_bound_memory():
+    limiter = RateLimiter(rate_per_minute=6e6, burst=1, max_keys=100)
+    for n in range(1000):
+        assert limiter.acquire(f"10.0.{n // 256}.{n % 256}") == 0
+    assert len(limiter) <= 100

@@ -20,7 +20,8 @@ load_sample(_db)
 TOKEN = add_bench(_db, "fuzz-bench", "zepce")
 _db.close()
 # A generous rate limit: the fuzzer is one very busy bench.
-app = create_app(_folder / "fuzz.db", Settings(rate_per_minute=1e6, rate_burst=1_000_000))
+app = create_app(_folder / "fuzz.db", Settings(rate_per_minute=1e6, rate_burst=1_000_000,
+                                               public_rate_per_minute=1e6, public_rate_burst=1_000_000))
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
