@@ -2,6 +2,8 @@
 error is problem+json."""
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from sync_server.services.benches import add_bench
 from sync_server.settings import Settings
 
 _folder = Path(tempfile.mkdtemp(prefix="sync-server-fuzz-"))
+atexit.register(shutil.rmtree, _folder, True)
 _db = open_database(_folder / "fuzz.db")
 load_sample(_db)
 TOKEN = add_bench(_db, "fuzz-bench", "zepce")

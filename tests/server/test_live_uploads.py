@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 import requests
 
-from sync_server.services.benches import revoke_bench, rotate_token
+from sync_server.services.benches import overview, revoke_bench, rotate_token
 
 from .helpers import ZEPCE_INITIATIVE, assert_problem, suggestion, support
 
@@ -150,9 +150,9 @@ def test_telemetry_samples_are_deduplicated_by_time(live_server, bench):
     rows = live_server.db.execute("SELECT at, battery_v, extra FROM telemetry WHERE bench_id = ?",
                                   [bench_id]).fetchall()
     assert rows == [("2026-11-23T10:00:00.000000Z", 12.8, '{"door": "closed"}')]
-    backlog, version = live_server.db.execute("SELECT backlog, app_version FROM benches WHERE id = ?",
-                                              [bench_id]).fetchone()
-    assert (backlog, version) == (7, "0.1.0")
+    view = next(b for b in overview(live_server.db) if b["id"] == bench_id)
+    assert view["last_contact_at"] and view["last_telemetry_at"]
+    assert (view["backlog"], view["app_version"], view["battery_v"], view["soc_pct"]) == (7, "0.1.0", 12.8, 80)
 
 
 def test_rate_limit_answers_429_with_retry_after(live_server, bench):
