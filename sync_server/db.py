@@ -127,8 +127,47 @@ CREATE TABLE counters (
 INSERT INTO counters (name, value) VALUES ('change_seq', 0);
 """
 
+# Version 2: what the web pages keep (issue #6 A): login sessions, the server's own secrets,
+# hidden suggestion texts, progress updates on initiatives, NGO membership applications.
+SCHEMA_V2_WEB = """
+CREATE TABLE web_secrets (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE web_sessions (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+ALTER TABLE suggestions ADD COLUMN hidden_at TEXT;
+CREATE INDEX suggestions_queue ON suggestions(municipality, state, received_at);
+CREATE TABLE initiative_updates (
+    id INTEGER PRIMARY KEY,
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+    at TEXT NOT NULL,
+    author TEXT NOT NULL,
+    language TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX initiative_updates_by_initiative ON initiative_updates(initiative_id, at);
+CREATE TABLE ngo_applications (
+    id TEXT PRIMARY KEY,
+    organisation TEXT NOT NULL,
+    registration_number TEXT NOT NULL,
+    municipality TEXT NOT NULL REFERENCES municipalities(slug),
+    email TEXT NOT NULL,
+    focus TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'approved', 'declined')),
+    created_at TEXT NOT NULL,
+    decided_at TEXT,
+    decided_by TEXT,
+    username TEXT
+);
+"""
+
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

@@ -19,9 +19,6 @@ SAMPLE = (
         "sr": {"title": "[ПРИМЈЕР] Бициклистичка стаза до Арсенала",
                "summary": "Сигурна стаза за бицикле кроз центар.",
                "body": "Приједлог грађана за стазу од платана до Арсенала."},
-        "sr-Latn": {"title": "[PRIMJER] Biciklistička staza do Arsenala",
-                    "summary": "Sigurna staza za bicikle kroz centar.",
-                    "body": "Prijedlog građana za stazu od platana do Arsenala."},
     }),
     ("c3e2b1a0-9f8e-4d7c-8b6a-5f4e3d2c1b0a", "mostar", "youth", "published", {
         "hr": {"title": "[PRIMJER] Otvorena čitaonica za mlade",
@@ -42,6 +39,26 @@ SAMPLE = (
 )
 
 
+_CYRILLIC = dict(zip(
+    "абвгдђежзијклљмнњопрстћуфхцчџшАБВГДЂЕЖЗИЈКЛЉМНЊОПРСТЋУФХЦЧЏШ",
+    ["a", "b", "v", "g", "d", "đ", "e", "ž", "z", "i", "j", "k", "l", "lj", "m", "n", "nj", "o", "p", "r",
+     "s", "t", "ć", "u", "f", "h", "c", "č", "dž", "š",
+     "A", "B", "V", "G", "D", "Đ", "E", "Ž", "Z", "I", "J", "K", "L", "Lj", "M", "N", "Nj", "O", "P", "R",
+     "S", "T", "Ć", "U", "F", "H", "C", "Č", "Dž", "Š"],
+))
+
+
+def to_latin(text: str) -> str:
+    """Serbian Cyrillic to Latin: an exact letter mapping (the reverse is not, so write Cyrillic)."""
+    return "".join(_CYRILLIC.get(c, c) for c in text)
+
+
+def _with_latin(texts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    if "sr" in texts and "sr-Latn" not in texts:
+        return {**texts, "sr-Latn": {k: to_latin(v) for k, v in texts["sr"].items()}}
+    return texts
+
+
 def load_sample(db: Database) -> int:
     """Create and publish the sample initiatives that are not there yet; returns how many."""
     added = 0
@@ -49,8 +66,8 @@ def load_sample(db: Database) -> int:
         if db.execute("SELECT 1 FROM initiatives WHERE id = ?", [initiative_id]).fetchone():
             continue
         original = next(iter(texts))
-        create_initiative(db, SYSTEM, municipality=municipality, texts=texts, original_language=original,
-                          category=category, initiative_id=initiative_id)
+        create_initiative(db, SYSTEM, municipality=municipality, texts=_with_latin(texts),
+                          original_language=original, category=category, initiative_id=initiative_id)
         publish_initiative(db, SYSTEM, initiative_id)
         if status == "in_progress":
             start_initiative(db, SYSTEM, initiative_id)

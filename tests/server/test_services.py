@@ -7,18 +7,19 @@ import pytest
 
 from sync_server.auth import Bench
 from sync_server.clock import iso, utcnow
+from sync_server.sample import to_latin
 from sync_server.services import privacy
-from sync_server.services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
-from sync_server.services.initiatives import (complete_initiative, create_initiative, publish_initiative,
-                                              set_texts, start_initiative)
 from sync_server.services.benches import add_bench
+from sync_server.services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from sync_server.services.initiatives import (complete_initiative, create_initiative, get_initiative,
+                                              publish_initiative, set_texts, start_initiative)
 from sync_server.services.people import SYSTEM, add_user
 from sync_server.services.suggestions import (confirm_suggestion, decline_suggestion, ingest_suggestions,
                                               merge_suggestion)
 from sync_server.settings import Settings
 from sync_server.wire import check_suggestion
 
-from .helpers import NETWORK_INITIATIVE, ZEPCE_INITIATIVE, suggestion
+from .helpers import NETWORK_INITIATIVE, TREBINJE_INITIATIVE, ZEPCE_INITIATIVE, suggestion
 
 
 def _submit(db, bench_id="b1", municipality="zepce", **fields):
@@ -168,3 +169,10 @@ def test_a_failing_batch_stores_nothing(db, monkeypatch):
     with pytest.raises(RuntimeError):
         ingest_suggestions(db, Bench("b1", "zepce", None), [*items, broken])
     assert db.execute("SELECT count(*) FROM suggestions").fetchone()[0] == 0
+
+
+def test_sample_serbian_is_written_in_cyrillic_and_derived_in_latin(db):
+    texts = get_initiative(db, TREBINJE_INITIATIVE)["texts"]
+    assert texts["sr"]["title"] == "[ПРИМЈЕР] Бициклистичка стаза до Арсенала"
+    assert texts["sr-Latn"]["title"] == "[PRIMJER] Biciklistička staza do Arsenala"
+    assert to_latin("Џеп, Љиљана, њива, Ђурђевак") == "Džep, Ljiljana, njiva, Đurđevak"

@@ -1,0 +1,142 @@
+"""The fleet as maintainers see it: every bench with its latest power sample and health, and a
+bench's telemetry over a period. One query per table, never one per bench: the dashboard and
+/metrics must stay fast for 10 000 benches."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..clock import iso, parse_rfc3339
+from ..db import Database
+
+# A bench reports its own port names; more than this many is a broken or hostile bench, and every
+# port becomes a metric series, so the rest are ignored.
+MAX_PORTS = 16
+
+
+@dataclass(frozen=True)
+class Port:
+    state: str  # "on" | "off" | "fault" as the bench sent it, lower-case
+    current_a: float | None
+
+
+@dataclass(frozen=True)
+class Sample:
+    at: datetime
+    battery_v: float | None = None
+    battery_a: float | None = None
+    solar_v: float | None = None
+    solar_w: float | None = None
+    soc_pct: float | None = None
+    charge_state: str | None = None
+    error: str | None = None
+    load_on: bool | None = None
+    ports: dict[str, Port] = field(default_factory=dict)
+
+    @property
+    def ports_on(self) -> int:
+        return sum(port.state == "on" for port in self.ports.values())
+
+    @property
+    def ports_current_a(self) -> float:
+        return sum(port.current_a or 0.0 for port in self.ports.values())
+
+
+@dataclass(frozen=True)
+class BenchState:
+    id: str
+    municipality: str
+    created_at: datetime
+    revoked: bool = False
+    last_contact_at: datetime | None = None
+    backlog: int | None = None
+    app_version: str | None = None
+    health: dict[str, Any] = field(default_factory=dict)
+    sample: Sample | None = None
+
+
+def _time(text: str | None) -> datetime | None:
+    return parse_rfc3339(text) if text else None
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def parse_ports(text: str | None) -> dict[str, Port]:
+    """The ports object as the bench sent it, tolerating anything: odd entries are skipped."""
+    try:
+        raw = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    ports: dict[str, Port] = {}
+    for name, value in raw.items() if isinstance(raw, dict) else ():
+        if len(ports) == MAX_PORTS:
+            break
+        if isinstance(value, dict) and isinstance(value.get("state"), str):
+            ports[name] = Port(value["state"].lower(), _number(value.get("current_a")))
+    return ports
+
+
+_VALUE_COLUMNS = "battery_v, battery_a, solar_v, solar_w, soc_pct, charge_state, error, load_on, ports"
+
+
+def _sample(row: tuple[Any, ...]) -> Sample:
+    at, battery_v, battery_a, solar_v, solar_w, soc, charge_state, error, load_on, ports = row
+    return Sample(parse_rfc3339(at), battery_v, battery_a, solar_v, solar_w, soc, charge_state, error,
+                  None if load_on is None else bool(load_on), parse_ports(ports))
+
+
+def _latest_samples(db: Database, bench_id: str | None = None) -> dict[str, Sample]:
+    # max(at) per bench walks the (bench_id, at) primary key; SQLite returns the row's other
+    # columns from the row holding the max (a documented bare-column guarantee).
+    where = "WHERE bench_id = ?" if bench_id is not None else ""
+    cursor = db.execute(
+        f"SELECT bench_id, max(at), {_VALUE_COLUMNS} FROM telemetry {where} "
+        "GROUP BY bench_id", [bench_id] if bench_id is not None else [])
+    return {row[0]: _sample(row[1:]) for row in cursor}
+
+
+def _health(text: str | None) -> dict[str, Any]:
+    try:
+        health = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return health if isinstance(health, dict) else {}
+
+
+def benches(db: Database, bench_id: str | None = None) -> list[BenchState]:
+    """Every bench (or the one asked for) with its latest sample, ordered by municipality and id."""
+    samples = _latest_samples(db, bench_id)
+    where = "WHERE id = ?" if bench_id is not None else ""
+    cursor = db.execute(
+        "SELECT id, municipality, created_at, revoked_at IS NOT NULL, last_contact_at, last_telemetry_at, "
+        f"backlog, app_version, health FROM benches {where} ORDER BY municipality, id",
+        [bench_id] if bench_id is not None else [])
+    states = []
+    for bench, municipality, created, revoked, contact, telemetry, backlog, version, health in cursor:
+        # The API writes last_contact_at at most every 30 s but last_telemetry_at on every
+        # upload with samples: the newer of the two is the true last contact.
+        states.append(BenchState(bench, municipality, parse_rfc3339(created), bool(revoked),
+                                 _time(max(contact or "", telemetry or "") or None), backlog, version,
+                                 _health(health), samples.get(bench)))
+    return states
+
+
+def bench(db: Database, bench_id: str) -> BenchState | None:
+    found = benches(db, bench_id)
+    return found[0] if found else None
+
+
+def samples_since(db: Database, bench_id: str, since: datetime) -> list[Sample]:
+    """A bench's samples from ``since`` on, oldest first."""
+    cursor = db.execute(f"SELECT at, {_VALUE_COLUMNS} FROM telemetry WHERE bench_id = ? AND at >= ? ORDER BY at",
+                        [bench_id, iso(since)])
+    return [_sample(row) for row in cursor]
+
+
+def suggestion_counts(db: Database) -> dict[str, int]:
+    """Suggestions by state, for the server-wide metrics."""
+    return dict(db.execute("SELECT state, count(*) FROM suggestions GROUP BY state").fetchall())
