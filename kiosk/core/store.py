@@ -25,6 +25,7 @@ import json
 import os
 import re
 import sqlite3
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -222,12 +223,26 @@ class BenchStore:
         self.db = sqlite_utils.Database(self.path)
         self.conn = self.db.conn
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        self.conn.execute("PRAGMA journal_mode = WAL")
+        self._enter_wal()
         self.conn.execute("PRAGMA synchronous = FULL")  # a commit is on disk before it returns
         self._migrate()
 
     def close(self) -> None:
         self.db.close()
+
+    def _enter_wal(self) -> None:
+        # Switching a new file to WAL needs an exclusive lock, and SQLite does not wait for it
+        # (busy_timeout does not apply): when the UI and the sync thread open a new file at the
+        # same moment, one of them would fail at once with "database is locked". Wait instead.
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.005)
 
     def __enter__(self) -> BenchStore:
         return self
