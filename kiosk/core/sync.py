@@ -82,7 +82,8 @@ _jitter = random.Random()
 def backoff_delay(failures: int) -> float:
     """Exponential backoff with "equal jitter": half the step fixed, half random, so a fleet
     that lost the server at the same moment does not come back at the same moment."""
-    step = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** max(0, failures - 1))
+    # The exponent is clamped: days offline are thousands of failures, and 2.0 * 2**1024 overflows.
+    step = min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2 ** min(max(0, failures - 1), 64))
     return step / 2 + _jitter.uniform(0, step / 2)
 
 
