@@ -29,6 +29,14 @@ _CHUNK = 1460  # send in MSS-sized pieces, so a throttled stream flows smoothly
 
 
 @dataclass(frozen=True)
+class Exchange:
+    path: str  # without the query
+    up: int  # bytes of the request, head and body
+    down: int  # bytes of the answer
+    seconds: float  # from the request's arrival to the end of the answer
+
+
+@dataclass(frozen=True)
 class Seen:
     at: float  # time.monotonic() when the whole request had arrived
     method: str
@@ -63,6 +71,7 @@ class FaultProxy:
         self.buckets = {d: TokenBucket(rate_bytes_per_s) if rate_bytes_per_s else None for d in ("up", "down")}
         self.bytes = {"up": 0, "down": 0}
         self.seen: list[Seen] = []
+        self.exchanges: list[Exchange] = []  # the requests relayed whole, both ways
         self._lock = threading.Lock()
         self._closed = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -117,8 +126,9 @@ class FaultProxy:
                     return
                 method, path = request.split(b" ", 2)[:2]
                 fault = self.decide(method.decode(), path.decode())
+                arrived = time.monotonic()
                 with self._lock:
-                    self.seen.append(Seen(time.monotonic(), method.decode(), path.decode(), fault))
+                    self.seen.append(Seen(arrived, method.decode(), path.decode(), fault))
                 if fault == "unavailable":
                     self._send(client, b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: %d\r\n"
                                b"Content-Length: 0\r\n\r\n" % round(self.retry_after_s), "down")
@@ -140,6 +150,9 @@ class FaultProxy:
                     self._send(client, response[: len(response) // 2], "down")
                     return
                 self._send(client, response, "down")
+                with self._lock:
+                    self.exchanges.append(Exchange(path.decode().split("?")[0], len(request), len(response),
+                                                   time.monotonic() - arrived))
         except OSError:
             return
         finally:
