@@ -36,10 +36,12 @@ def add_benches(db: Database, benches: Iterable[tuple[str, str]], actor: str = S
             raise InvalidInput(str(exc)) from None
     now = now_iso()
     with transaction(db):
+        # Ids differing only in case would confuse people reading dashboards: one of them only.
+        taken = {row[0] for row in db.execute("SELECT lower(id) FROM benches")}
         for bench_id, slug, token in rows:
-            # Ids differing only in case would confuse people reading dashboards: one of them only.
-            if db.execute("SELECT 1 FROM benches WHERE lower(id) = lower(?)", [bench_id]).fetchone():
+            if bench_id.lower() in taken:
                 raise InvalidInput(f"bench {bench_id!r} exists; use rotate-token for a new token")
+            taken.add(bench_id.lower())
             db.execute(
                 "INSERT INTO benches (id, municipality, token_hash, token_issued_at, created_at) "
                 "VALUES (?, ?, ?, ?, ?)",

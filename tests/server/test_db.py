@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from sync_server.db import SCHEMA_VERSION, connect, migrate, open_database, schema_version
+from sync_server.db import MIGRATIONS, SCHEMA_VERSION, connect, migrate, open_database, schema_version
 
 from .conftest import ROOT
 
@@ -37,3 +37,17 @@ def test_concurrent_read_then_write_transactions_from_processes_lose_nothing(tmp
     errors = [w.communicate(timeout=60)[1] for w in writers]
     assert errors == [b""] * 4
     assert connect(path).execute("SELECT value FROM counters WHERE name = 'change_seq'").fetchone()[0] == 400
+
+
+def test_a_version_1_database_is_migrated_on_open(tmp_path):
+    path = tmp_path / "old.db"
+    old = connect(path)
+    old.executescript(MIGRATIONS[0])
+    old.execute("PRAGMA user_version = 1")
+    old.execute("INSERT INTO municipalities (slug, name) VALUES ('zepce', 'Žepče')")
+    old.execute("INSERT INTO benches (id, municipality, token_hash, token_issued_at, created_at) "
+                "VALUES ('b1', 'zepce', 'h', 't', 't')")
+    old.close()
+    db = open_database(path)
+    assert schema_version(db) == SCHEMA_VERSION
+    assert db.execute("SELECT id FROM benches").fetchall() == [("b1",)]
