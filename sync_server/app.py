@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import handlers
+from . import handlers, web
 from .api_bench import Context, router
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
@@ -50,6 +50,7 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(router)
+    web.install(app)  # the web pages (issue #6): phone pages, moderation, portal, fleet
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:

@@ -48,3 +48,8 @@ def translations(language: str) -> gettext.GNUTranslations:
 
 def gettext_for(language: str, message: str) -> str:
     return translations(language).gettext(message)
+
+
+def N_(message: str) -> str:
+    """Marks a message in Python code for the catalogues; it is translated where it is shown."""
+    return message

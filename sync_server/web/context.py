@@ -1,0 +1,16 @@
+"""What every web handler needs from the application: its database connection and settings."""
+from __future__ import annotations
+
+from fastapi import Request
+
+from ..db import Database
+from ..settings import Settings
+
+
+def database(request: Request) -> Database:
+    """This thread's connection (handlers run on the event loop thread, like the bench API)."""
+    return request.app.state.context.dbs.get()
+
+
+def settings(request: Request) -> Settings:
+    return request.app.state.context.settings

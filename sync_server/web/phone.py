@@ -1,0 +1,115 @@
+"""The phone pages the benches' QR codes open: an initiative, a receipt's status, and finishing a
+suggestion started on the bench. Server-rendered, no script, a few kilobytes each."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from ..auth import Bench
+from ..db import municipality_slugs
+from ..i18n import N_
+from ..problems import Problem
+from ..services.continued import sent_receipt, submit_continued
+from ..services.public import public_initiative, updates
+from ..services.suggestions import status_by_receipt
+from .context import database, settings
+from .handoff import Draft, HandoffError, read_draft
+from .sessions import WebError, verify_csrf
+from .templating import language, render
+from .texts import localise
+
+router = APIRouter()
+MAX_CONTACT = 200
+# Why the intake refused a phone's text, in the citizen's words.
+REFUSALS = {
+    "empty_text": N_("Please write your suggestion."),
+    "text_too_long": N_("The text is too long: at most 2000 characters."),
+    "invalid_text": N_("The text contains characters that cannot be stored."),
+    "invalid_contact": N_("The contact is too long: at most 200 characters."),
+}
+
+
+def _public_limit(request: Request) -> None:
+    """The same per-address limit as the status API: receipt codes must not be guessable here."""
+    try:
+        request.app.state.context.public_limiter.check(request.client.host if request.client else "")
+    except Problem:
+        raise WebError(429, N_("Too many requests. Please wait a minute and try again.")) from None
+
+
+def initiative_view(request: Request, initiative: dict, lang: str) -> dict:
+    """An initiative as the templates show it (shared by the portal)."""
+    return {"item": initiative, "shown": localise(initiative["texts"], lang, initiative["original_language"]),
+            "municipality": municipality_slugs(database(request)).get(initiative["municipality"] or "")}
+
+
+@router.get("/i/{initiative_id}", response_class=HTMLResponse)
+async def initiative_page(request: Request, initiative_id: str) -> HTMLResponse:
+    initiative = public_initiative(database(request), initiative_id[:64])
+    if initiative is None:
+        raise WebError(404, N_("There is no such initiative, or it is not public."))
+    return render(request, "phone/initiative.html", {
+        **initiative_view(request, initiative, language(request)),
+        "updates": updates(database(request), initiative["id"])})
+
+
+@router.get("/r/{code}", response_class=HTMLResponse)
+async def receipt_page(request: Request, code: str) -> HTMLResponse:
+    _public_limit(request)
+    status = status_by_receipt(database(request), code)
+    if status is None:
+        raise WebError(404, N_("No suggestion has this receipt code. Please check the code on your receipt."))
+    initiative = status["initiative"]
+    return render(request, "phone/receipt.html", {
+        "status": status,
+        "initiative": initiative_view(request, initiative, language(request)) if initiative else None})
+
+
+def _draft(request: Request, link: str) -> Draft:
+    try:
+        draft = read_draft(database(request), link)
+    except HandoffError as error:
+        raise WebError(400, error.message) from None
+    request.state.page_language = draft.language  # the language chosen on the bench
+    return draft
+
+
+def _continue_form(request: Request, draft: Draft, text: str, contact: str, error: str | None,
+                   status_code: int = 200) -> HTMLResponse:
+    initiative = public_initiative(database(request), draft.initiative_id) if draft.initiative_id else None
+    return render(request, "phone/continue.html", {
+        "draft": draft, "text": text, "contact": contact, "error": error,
+        "initiative": initiative_view(request, initiative, language(request)) if initiative else None,
+    }, status_code)
+
+
+@router.get("/c/{link}", response_class=HTMLResponse)
+async def continue_page(request: Request, link: str) -> HTMLResponse:
+    draft = _draft(request, link)
+    receipt = sent_receipt(database(request), draft.draft_id)
+    if receipt is not False:
+        return render(request, "phone/sent.html", {"receipt": receipt, "already": True})
+    return _continue_form(request, draft, draft.text, "", None)
+
+
+@router.post("/c/{link}", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
+async def continue_submit(request: Request, link: str) -> HTMLResponse:
+    draft = _draft(request, link)
+    form = await request.form()
+    text, contact = str(form.get("text", "")), str(form.get("contact", "")).strip()
+    consent = form.get("consent") == "yes"
+    if contact and not consent:
+        return _continue_form(request, draft, text, contact,
+                              N_("To leave a contact, tick the box that allows us to keep it."), 422)
+    if len(text) > settings(request).hard_text_chars:
+        return _continue_form(request, draft, text[:2000], contact, REFUSALS["text_too_long"], 422)
+    bench = Bench(draft.bench_id, draft.municipality, None)
+    outcome = submit_continued(database(request), bench, settings(request), draft_id=draft.draft_id, text=text,
+                               language=draft.language, initiative_id=draft.initiative_id,
+                               contact=contact if consent else None)
+    if outcome.receipt is None and outcome.reason != "id_conflict":
+        message = REFUSALS.get(outcome.reason or "", N_("Your suggestion could not be stored."))
+        return _continue_form(request, draft, text, contact, message, 422)
+    if outcome.receipt is None:
+        raise WebError(409, N_("Your suggestion could not be stored."))
+    return render(request, "phone/sent.html", {"receipt": outcome.receipt, "already": outcome.already_sent})
