@@ -1,0 +1,1 @@
+"""The kiosk's languages: gettext catalogues (Babel ``.po`` files) and the Translator."""

@@ -1,0 +1,215 @@
+"""KioskApp: the screens, the citizen's session, idle reset, live language, power and sync state.
+
+Services are built in ``kiosk.__main__`` and injected; screens call the App and never each other.
+Work from other threads (power readings, sync rounds) reaches the UI through the Clock.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.window import Window
+from kivy.lang import Builder
+from kivy.properties import BooleanProperty, DictProperty, NumericProperty, ObjectProperty, StringProperty
+from kivy.uix.screenmanager import NoTransition, ScreenManager
+
+from hardware.status import PowerStatus
+from kiosk.core.config import Config, check_pin
+from kiosk.core.energy import Backlight, EnergyPolicy, NullBacklight
+from kiosk.core.store import BenchStore
+from kiosk.i18n.translator import Translator
+from kiosk.ui.frames import FrameGovernor
+from kiosk.ui.idle import IdleWatch
+from kiosk.ui.session import Session
+from kiosk.ui.names import LANGUAGE_NAMES
+from kiosk.ui.tr import tr
+from kiosk.ui.widgets.choice_popup import ChoicePopup
+from kiosk.ui.widgets.idle_warning import IdleWarning
+
+log = logging.getLogger(__name__)
+
+UI_DIR = Path(__file__).resolve().parent
+LARGE_TEXT_SCALE = 1.3
+MAINTAINER_TAPS = 5
+MAINTAINER_TAP_WINDOW_S = 3.0
+POWER_REFRESH_S = 5.0
+
+
+@dataclass
+class Services:
+    config: Config
+    store: BenchStore
+    translator: Translator
+    energy: EnergyPolicy
+    backlight: Backlight = NullBacklight()
+    monitor: Any = None  # hardware.link.PowerMonitor, or None without a controller
+    sync: Any = None  # kiosk.core.sync.SyncClient, or None when not syncing
+
+
+class KioskApp(App):
+    language = StringProperty("bs")
+    text_scale = NumericProperty(1.0)
+    large_text = BooleanProperty(False)
+    power = ObjectProperty(PowerStatus())
+    sync_state = ObjectProperty(None, allownone=True)
+    energy_mode = StringProperty("normal")
+    store_version = NumericProperty(0)  # bumps when synced data changed: lists reload
+    ports = DictProperty()
+
+    def __init__(self, services: Services, *, idle_warning_s: float = 30.0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+        self.config_ = services.config
+        self.store = services.store
+        self.session = Session()
+        self.idle_warning_s = idle_warning_s
+        self._logo_taps: list[float] = []
+        self.language = services.config.default_language
+        tr.switch(services.translator, self.language)
+
+    # --- building and lock-down --------------------------------------------------------------
+
+    def build(self) -> ScreenManager:
+        self.title = "Smart Bench"
+        from kiosk.ui.widgets import inputs, keyboard, qr  # noqa: F401 - defines the classes kv uses
+
+        Builder.load_file(str(UI_DIR / "widgets" / "common.kv"))
+        from kiosk.ui.screens import SCREENS  # after common.kv: screen rules use its classes
+
+        Window.clearcolor = (0, 0, 0, 1)
+        Window.bind(on_request_close=lambda *_: True, on_touch_down=self._on_any_touch,
+                    on_key_down=self._on_any_key)
+        self.frames = FrameGovernor(self.services.energy.plan.max_fps)
+        self.idle_warning = IdleWarning()
+        self.idle = IdleWatch(self.config_.idle_timeout_s, self.idle_warning_s, on_warn=self._idle_warn,
+                              on_calm=self.idle_warning.dismiss, on_expire=self.reset_session)
+        manager = ScreenManager(transition=NoTransition())
+        for screen_class in SCREENS:
+            manager.add_widget(screen_class())
+        self.manager = manager
+        self._start_services()
+        return manager
+
+    def _start_services(self) -> None:
+        services = self.services
+        if services.monitor is not None:
+            # Blocks arrive about once a second; the screen only needs a fresh look now and then.
+            Clock.schedule_interval(lambda _dt: self.update_power(services.monitor.status()), POWER_REFRESH_S)
+        if services.sync is not None:
+            services.sync.on_change = self._on_sync_thread
+            services.sync.set_interval(services.energy.plan.sync_interval_s)
+            self.sync_state = services.sync.state()
+
+    def on_stop(self) -> None:
+        if self.services.sync is not None:
+            self.services.sync.stop()
+
+    # --- touches, idle and the frame rate ----------------------------------------------------
+
+    def _on_any_touch(self, *args: Any) -> bool:
+        self.frames.woken()
+        was_warning = self.idle.warning
+        self.idle.touched()
+        return was_warning  # the tap that dismisses the warning does nothing else
+
+    def _on_any_key(self, *args: Any) -> bool:
+        self.frames.woken()
+        self.idle.touched()
+        return False
+
+    def _idle_warn(self, seconds_left: int) -> None:
+        self.idle_warning.show(seconds_left)
+
+    def reset_session(self) -> None:
+        """Back to the start for the next person: the session and all typing are wiped
+        (saved suggestions are in the store already)."""
+        self.session = Session()
+        for screen in self.manager.screens:
+            screen.on_reset()
+        self.set_language(self.config_.default_language)
+        self.set_large_text(False)
+        self.go("attract")
+
+    # --- navigation and settings -------------------------------------------------------------
+
+    def go(self, name: str, **kwargs: Any) -> None:
+        screen = self.manager.get_screen(name)
+        screen.prepare(**kwargs)
+        self.manager.current = name
+        if name == "attract":
+            self.idle.disarm()  # nothing to wipe, nobody to warn
+        else:
+            self.idle.touched()
+        self.frames.woken()
+
+    def set_language(self, language: str) -> None:
+        if language not in self.services.translator.languages:
+            return
+        tr.switch(self.services.translator, language)
+        self.language = language
+
+    def choose_language(self) -> None:
+        options = [(code, LANGUAGE_NAMES[code]) for code in self.services.translator.languages]
+        ChoicePopup(tr._("Language"), options, self.set_language, selected=self.language).open(animation=False)
+
+    def set_large_text(self, on: bool) -> None:
+        self.large_text = on
+        self.text_scale = LARGE_TEXT_SCALE if on else 1.0
+
+    def logo_tapped(self) -> None:
+        """Five quick taps on the logo open the maintainer's PIN pad."""
+        now = time.monotonic()
+        self._logo_taps = [t for t in self._logo_taps if now - t < MAINTAINER_TAP_WINDOW_S] + [now]
+        if len(self._logo_taps) >= MAINTAINER_TAPS:
+            self._logo_taps = []
+            self.go("pin")
+
+    def pin_ok(self, pin: str) -> bool:
+        return check_pin(pin, self.config_.diagnostics_pin_hash)
+
+    # --- power and sync from their threads ---------------------------------------------------
+
+    def update_power(self, status: PowerStatus) -> None:
+        """A new power status: show it and let the energy policy act on it."""
+        self.power = status
+        self.ports = {name: port for name, port in status.ports.items() if name != "LIGHT"}
+        change = self.services.energy.update(status, time.monotonic())
+        if change is None:
+            return
+        plan = change.plan
+        self.energy_mode = plan.mode
+        self.services.backlight.set_percent(plan.backlight_pct)
+        self.frames.set_active_fps(plan.max_fps)
+        if self.services.sync is not None:
+            self.services.sync.set_interval(plan.sync_interval_s)
+        for port, on in change.port_commands:
+            self.switch_port(port, on)
+
+    def switch_port(self, port: str, on: bool) -> bool:
+        monitor = self.services.monitor
+        if monitor is None:
+            return False
+        try:
+            monitor.set_port(port, on)
+        except Exception as error:  # the link may be down; the maintainer sees the port state
+            log.warning("cannot switch %s: %s", port, error)
+            return False
+        return True
+
+    def _on_sync_thread(self, state: Any) -> None:
+        Clock.schedule_once(lambda _dt: self._apply_sync(state))
+
+    def _apply_sync(self, state: Any) -> None:
+        previous = self.sync_state
+        self.sync_state = state
+        if state.online and (previous is None or previous.last_success_at != state.last_success_at):
+            self.store_version += 1
+
+    def suggestion_saved(self) -> None:
+        if self.services.sync is not None:
+            self.services.sync.wake()

@@ -1,0 +1,40 @@
+"""The idle loop's cost: Kivy wakes ``maxfps`` times a second even when nothing moves, which on a
+solar bench is the biggest steady draw of the app. While nobody touches the screen the loop runs
+at IDLE_FPS; the first touch brings back the energy plan's rate. The cost is the latency of that
+first touch (at most 1 / IDLE_FPS), not of the touches after it."""
+from __future__ import annotations
+
+from kivy.clock import Clock
+
+IDLE_FPS = 4
+SETTLE_S = 3.0  # kinetic scrolling and button feedback finish within this after the last touch
+
+
+class FrameGovernor:
+    def __init__(self, active_fps: float, idle_fps: float = IDLE_FPS, settle_s: float = SETTLE_S) -> None:
+        self.active_fps = active_fps
+        self.idle_fps = idle_fps
+        self._settle = Clock.create_trigger(self.settle, settle_s)
+        self.woken()
+
+    @property
+    def fps(self) -> float:
+        return Clock._max_fps  # Kivy reads this attribute on every frame
+
+    def _set(self, fps: float) -> None:
+        Clock._max_fps = float(fps)
+
+    def woken(self) -> None:
+        """Something happens (a touch, a screen change): full rate until it settles."""
+        self._set(self.active_fps)
+        self._settle.cancel()
+        self._settle()
+
+    def settle(self, *args: object) -> None:
+        self._set(min(self.idle_fps, self.active_fps))
+
+    def set_active_fps(self, fps: float) -> None:
+        """The energy plan's frame rate for when someone uses the bench."""
+        self.active_fps = fps
+        if self.fps > self.idle_fps:
+            self._set(fps)

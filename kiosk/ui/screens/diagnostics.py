@@ -1,0 +1,103 @@
+"""The maintainer's diagnostics: live power, ports with their currents and switches, serial link
+counters, sync state and backlog, store size, app version and energy mode."""
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.factory import Factory
+
+from hardware.status import SWITCHABLE_PORTS
+from kiosk.ui.screens.base import KioskScreen, load_kv
+from kiosk.ui.tr import _
+
+load_kv(__file__)
+
+REFRESH_S = 1.0
+
+
+def app_version() -> str:
+    try:
+        return version("smart-bench")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def _value(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}{unit}"
+    return f"{value}{unit}"
+
+
+class DiagnosticsScreen(KioskScreen):
+    def on_kv_post(self, *args: Any) -> None:
+        self._tick = None
+
+    def on_enter(self, *args: Any) -> None:
+        if self.app.services.monitor is not None:
+            self.app.update_power(self.app.services.monitor.status())
+        self.refresh()
+        self._tick = Clock.schedule_interval(lambda _dt: self._poll(), REFRESH_S)
+
+    def on_leave(self, *args: Any) -> None:
+        if self._tick is not None:
+            self._tick.cancel()
+
+    def _poll(self) -> None:
+        if self.app.services.monitor is not None:
+            self.app.update_power(self.app.services.monitor.status())
+        self.refresh()
+
+    def lines(self) -> list[str]:
+        app, config = self.app, self.app.config_
+        power = app.power
+        lines = [
+            f"{_('App version')}: {app_version()}   {_('Bench')}: {config.bench_id} ({config.municipality})",
+            f"{_('Configuration')}: {config.source}",
+            f"{_('Energy mode')}: {app.energy_mode}   {_('Frame rate now')}: {app.frames.fps:g}/s   "
+            f"{_('Backlight')}: {_value(getattr(app.services.backlight, 'percent', None), ' %')}",
+            f"{_('Battery')}: {_value(power.battery_v, ' V')}  {_value(power.battery_a, ' A')}  "
+            f"{_('Charge')}: {_value(power.soc_pct, ' %')}   {_('Solar')}: {_value(power.solar_v, ' V')}  "
+            f"{_value(power.solar_w, ' W')}",
+            f"{_('Charge state')}: {_value(power.charge_state)}   {_('Error')}: {_value(power.error)}   "
+            f"{_('Load')}: {_value(power.load_on)}",
+        ]
+        for link in power.links.values():
+            lines.append(f"{_('Serial link')} {link.name}: {_('connected') if link.connected else _('disconnected')}, "
+                         f"{_('blocks')} {link.frames_ok} ok / {link.frames_bad} bad, hex {link.hex_messages}, "
+                         f"{_('reconnects')} {link.reconnects}" + (f", {link.last_error}" if link.last_error else ""))
+        if not power.links:
+            lines.append(_("No power controller configured."))
+        sync = app.sync_state
+        if sync is None:
+            lines.append(_("Sync: not running."))
+        else:
+            lines.append(f"{_('Sync')}: {_('online') if sync.online else _('offline')}, "
+                         f"{_('last success')} {_value(sync.last_success_at)}, "
+                         f"{_('next attempt')} {_value(sync.next_attempt_at)}")
+            if sync.last_error:
+                lines.append(f"{_('Last sync error')}: {sync.last_error}")
+        backlog = app.store.backlog()
+        lines.append(f"{_('Waiting to be sent')}: {backlog['suggestions']} / {backlog['supports']} / "
+                     f"{backlog['telemetry']} ({_('suggestions / supports / telemetry')})   "
+                     f"{_('Store')}: {app.store.size_bytes() / 1024:.0f} KiB")
+        return lines
+
+    def refresh(self) -> None:
+        self.ids.info.text = "\n".join(self.lines())
+        ports = self.ids.ports
+        ports.clear_widgets()
+        known = self.app.power.ports
+        for name in SWITCHABLE_PORTS:
+            port = known.get(name)
+            ports.add_widget(Factory.Body(text=name, size_hint_x=None, width=120))
+            state = "–" if port is None else f"{port.state}  {_value(port.current_a, ' A')}"
+            ports.add_widget(Factory.Body(text=state))
+            for on in (True, False):
+                button = Factory.QuietButton(text=_("On") if on else _("Off"), size_hint_x=None, width=120,
+                                             disabled=self.app.services.monitor is None)
+                button.bind(on_release=lambda _b, name=name, on=on: self.app.switch_port(name, on))
+                ports.add_widget(button)

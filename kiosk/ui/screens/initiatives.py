@@ -1,0 +1,132 @@
+"""The initiatives of the municipality and the network: search as you type, categories, status
+and supporters of each, in the chosen language where it exists."""
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.clock import Clock
+from kivy.factory import Factory
+from kivy.properties import BooleanProperty, StringProperty
+from kivy.uix.behaviors import ButtonBehavior
+from kivy.uix.boxlayout import BoxLayout
+from kivy.uix.recycleview.views import RecycleDataViewBehavior
+
+from kiosk.core.text import localised
+from kiosk.ui.names import CATEGORIES, INITIATIVE_STATUSES, LANGUAGE_IN_SENTENCE, municipality_name, translated
+from kiosk.ui.screens.base import KioskScreen, load_kv
+from kiosk.ui.tr import _, tr
+
+load_kv(__file__)
+
+LIST_LIMIT = 20_000
+SEARCH_LIMIT = 200
+SEARCH_DELAY_S = 0.15  # one search per pause in typing, not one per key
+
+
+def initiative_texts(initiative: dict[str, Any], language: str) -> tuple[dict[str, str], str]:
+    """The texts to show in ``language`` and a note when they are in another language."""
+    found = localised(initiative.get("texts") or {}, language, (initiative.get("original_language") or "",))
+    if found is None:
+        return {"title": "", "summary": "", "body": ""}, ""
+    shown, texts = found
+    if shown == language or (shown, language) in (("sr-Latn", "sr"), ("sr", "sr-Latn")):
+        return dict(texts), ""
+    note = _("Not translated yet; shown in the original: {language}").format(
+        language=_(LANGUAGE_IN_SENTENCE.get(shown, shown)))
+    return dict(texts), note
+
+
+def row_data(initiative: dict[str, Any], language: str) -> dict[str, Any]:
+    texts, note = initiative_texts(initiative, language)
+    place = municipality_name(initiative.get("municipality"), language)
+    status = translated(INITIATIVE_STATUSES, initiative.get("status"))
+    meta = "  ·  ".join(filter(None, [status, place, translated(CATEGORIES, initiative.get("category"))]))
+    return {"initiative_id": initiative["id"], "title": texts.get("title", ""),
+            "summary": texts.get("summary", ""), "meta": meta, "note": note,
+            "supporters": _("Supporters: {count}").format(count=initiative.get("support_count") or 0)}
+
+
+class InitiativeRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
+    initiative_id = StringProperty("")
+    title = StringProperty("")
+    summary = StringProperty("")
+    meta = StringProperty("")
+    note = StringProperty("")
+    supporters = StringProperty("")
+
+    def on_release(self) -> None:
+        from kivy.app import App
+
+        App.get_running_app().go("initiative", initiative_id=self.initiative_id)
+
+
+class InitiativesScreen(KioskScreen):
+    category = StringProperty("")  # "" = all
+    typing = BooleanProperty(False)
+
+    def on_kv_post(self, *args: Any) -> None:
+        self._initiatives: list[dict[str, Any]] = []
+        self._loaded_version = -1
+        self._search = Clock.create_trigger(self._refresh, SEARCH_DELAY_S)
+        self.ids.search.bind(text=lambda *_: self._search())
+        self.ids.keyboard.target = self.ids.search
+        self.app.bind(language=self._on_language, store_version=lambda *_: self._reload_if_shown())
+        tr.fbind("_", self._build_categories)
+
+    def prepare(self, **kwargs: Any) -> None:
+        if self._loaded_version != self.app.store_version:
+            self._load()
+        self._refresh()
+
+    def _reload_if_shown(self) -> None:
+        if self.manager and self.manager.current == self.name:
+            self.prepare()
+
+    def _load(self) -> None:
+        self._initiatives = self.app.store.initiatives(limit=LIST_LIMIT)
+        self._loaded_version = self.app.store_version
+        self._build_categories()
+
+    def _on_language(self, *args: Any) -> None:
+        if self._initiatives:
+            self._refresh()
+
+    def _build_categories(self, *args: Any) -> None:
+        present = sorted({i["category"] for i in self._initiatives if i.get("category")},
+                         key=lambda code: translated(CATEGORIES, code))
+        box = self.ids.categories
+        box.clear_widgets()
+        for code in ["", *present]:
+            chip = Factory.Chip(text=_("All") if not code else translated(CATEGORIES, code), group="category",
+                                state="down" if code == self.category else "normal", allow_no_selection=False)
+            chip.bind(on_release=lambda _c, code=code: self.set_category(code))
+            box.add_widget(chip)
+
+    def set_category(self, code: str) -> None:
+        self.category = code
+        self._refresh()
+
+    def _refresh(self, *args: Any) -> None:
+        query = self.ids.search.text.strip()
+        items = self.app.store.search(query, limit=SEARCH_LIMIT) if query else self._initiatives
+        if self.category:
+            items = [i for i in items if i.get("category") == self.category]
+        language = self.app.language
+        self.ids.list.data = [row_data(i, language) for i in items]
+        self.ids.list.scroll_y = 1
+        self.ids.empty.text = "" if items else (
+            _("Nothing found for “{query}”.").format(query=query) if query else _("No initiatives here yet."))
+
+    def search_focused(self, focused: bool) -> None:
+        if focused:
+            self.typing = True
+
+    def done_typing(self) -> None:
+        self.typing = False
+        self.ids.search.focus = False
+
+    def on_reset(self) -> None:
+        self.ids.search.text = ""
+        self.category = ""
+        self.done_typing()
+        self._build_categories()

@@ -1,0 +1,119 @@
+"""The suggestion form: text with a visible limit, optional category and initiative, optional
+contact only with explicit consent, and a preview that points out contact details typed into the
+public text. Saving is durable before the thank-you screen shows."""
+from __future__ import annotations
+
+from typing import Any
+
+from kivy.properties import BooleanProperty, ListProperty, StringProperty
+
+from kiosk.core.store import MAX_SHORT_CHARS, MAX_TEXT_CHARS, InvalidItem
+from kiosk.ui.names import CATEGORIES, translated
+from kiosk.ui.privacy import contact_details, without_contact_details
+from kiosk.ui.screens.base import KioskScreen, load_kv
+from kiosk.ui.screens.initiatives import initiative_texts
+from kiosk.ui.tr import _
+from kiosk.ui.widgets.choice_popup import ChoicePopup
+
+load_kv(__file__)
+
+
+class SuggestScreen(KioskScreen):
+    step = StringProperty("write")  # write | contact | preview
+    category = StringProperty("")
+    initiative_id = StringProperty("")
+    initiative_title = StringProperty("")
+    consent = BooleanProperty(False)
+    found_contacts = ListProperty()
+    message = StringProperty("")  # a refusal, said kindly
+
+    max_text = MAX_TEXT_CHARS
+    max_contact = MAX_SHORT_CHARS
+
+    def on_kv_post(self, *args: Any) -> None:
+        self.ids.keyboard.target = self.ids.text
+        self.app.bind(language=lambda *_: self._show_initiative())
+
+    def prepare(self, initiative_id: str | None = None, **kwargs: Any) -> None:
+        if initiative_id:
+            self.initiative_id = initiative_id
+        self._show_initiative()
+        self.message = ""
+        self.set_step("write" if self.step != "preview" else "preview")
+
+    def _show_initiative(self) -> None:
+        initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
+        self.initiative_title = initiative_texts(initiative, self.app.language)[0]["title"] if initiative else ""
+
+    def set_step(self, step: str) -> None:
+        self.step = step
+        field = {"write": self.ids.text, "contact": self.ids.contact}.get(step)
+        self.ids.keyboard.target = field
+        if field is not None:
+            field.focus = True
+        if step == "preview":
+            self.found_contacts = contact_details(self.ids.text.text)
+
+    def choose_category(self) -> None:
+        options = [("", _("No category"))] + [(code, _(name)) for code, name in CATEGORIES.items()]
+        ChoicePopup(_("Category"), options, self._set_category, selected=self.category).open(animation=False)
+
+    def _set_category(self, code: str) -> None:
+        self.category = code
+
+    def category_label(self, code: str) -> str:
+        return translated(CATEGORIES, code) if code else _("Category: none")
+
+    def clear_initiative(self) -> None:
+        self.initiative_id = ""
+        self.initiative_title = ""
+
+    def preview(self) -> None:
+        text = self.ids.text.text.strip()
+        if not text:
+            self.message = _("Please write your idea first.")
+            return
+        if self.ids.contact.text.strip() and not self.consent:
+            self.message = _("To leave a contact, tick the consent line, or clear the contact.")
+            self.set_step("contact")
+            return
+        self.message = ""
+        self.set_step("preview")
+
+    def remove_contacts_from_text(self) -> None:
+        self.ids.text.text = without_contact_details(self.ids.text.text)
+        self.found_contacts = contact_details(self.ids.text.text)
+
+    def send(self) -> None:
+        text = self.ids.text.text
+        refusal = self.app.session.refusal(text)
+        if refusal == "limit":
+            self.message = _("Thank you for so many ideas! A few per visit is the limit, so others get a turn.")
+            return
+        if refusal == "duplicate":
+            self.message = _("You have just sent this same text. Change it, or write a new idea.")
+            return
+        contact = self.ids.contact.text.strip()
+        try:
+            saved = self.app.store.add_suggestion(
+                text, self.app.language, initiative_id=self.initiative_id or None,
+                category=self.category or None, contact=contact or None,
+                contact_consent=self.consent and bool(contact))
+        except InvalidItem:
+            self.message = _("This text cannot be sent. Please check it and try again.")
+            return
+        self.app.session.record_sent(text, saved.receipt)
+        self.app.suggestion_saved()
+        self.on_reset()
+        self.app.go("thanks", receipt=saved.receipt)
+
+    def on_reset(self) -> None:
+        self.ids.text.text = ""
+        self.ids.contact.text = ""
+        self.consent = False
+        self.category = ""
+        self.clear_initiative()
+        self.found_contacts = []
+        self.message = ""
+        self.step = "write"
+

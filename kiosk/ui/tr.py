@@ -1,0 +1,42 @@
+"""The translator as kv sees it: ``tr._("Touch anywhere to start")`` in a kv rule re-evaluates when the
+language changes, because kv binds to the ``_`` attribute and this observable calls those bindings
+on every switch. The App points it at the injected Translator and language."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from kivy.event import Observable
+
+from kiosk.i18n.translator import Translator
+
+
+class ObservableTranslation(Observable):
+    def __init__(self) -> None:
+        super().__init__()
+        self.translator: Translator | None = None
+        self.language = "en"
+        self._observers: list[tuple[Callable, tuple, dict]] = []
+
+    def _(self, text: str) -> str:
+        return self.translator.gettext(self.language, text) if self.translator else text
+
+    def switch(self, translator: Translator, language: str) -> None:
+        self.translator, self.language = translator, language
+        for callback, largs, kwargs in list(self._observers):  # as Kivy calls a property's bindings
+            callback(*largs, self, None, **kwargs)
+
+    def fbind(self, name: str, func: Callable, *largs: Any, **kwargs: Any) -> int:
+        if name == "_":
+            self._observers.append((func, largs, kwargs))
+            return len(self._observers)
+        return super().fbind(name, func, *largs, **kwargs)
+
+    def funbind(self, name: str, func: Callable, *largs: Any, **kwargs: Any) -> None:
+        if name == "_":
+            self._observers = [o for o in self._observers if o != (func, largs, kwargs)]
+        else:
+            super().funbind(name, func, *largs, **kwargs)
+
+
+tr = ObservableTranslation()
+_ = tr._  # for Python code: the same lookup, read at call time

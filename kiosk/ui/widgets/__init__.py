@@ -1,0 +1,1 @@
+"""Reusable widgets: the docked keyboard, QR codes, text inputs, buttons and the top bar."""

@@ -1,0 +1,3 @@
+def test_starts_on_attract(kiosk):
+    assert kiosk.app.manager.current == "attract"
+    kiosk.screenshot("smoke")
