@@ -29,7 +29,7 @@ REFUSALS = {
 }
 
 
-def _public_limit(request: Request) -> None:
+def public_limit(request: Request) -> None:
     """The same per-address limit as the status API: receipt codes must not be guessable here."""
     try:
         request.app.state.context.public_limiter.check(request.client.host if request.client else "")
@@ -55,7 +55,7 @@ async def initiative_page(request: Request, initiative_id: str) -> HTMLResponse:
 
 @router.get("/r/{code}", response_class=HTMLResponse)
 async def receipt_page(request: Request, code: str) -> HTMLResponse:
-    _public_limit(request)
+    public_limit(request)
     status = status_by_receipt(database(request), code)
     if status is None:
         raise WebError(404, N_("No suggestion has this receipt code. Please check the code on your receipt."))

@@ -67,7 +67,7 @@ _env.install_gettext_callables(_gettext, _ngettext, newstyle=False)
 def render(request: Request, template_name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     lang = language(request)
     values = {
-        "request": request, "lang": lang, "languages": i18n.NAMES, "user": current_user(request),
+        "request": request, "lang": lang, "user": current_user(request),
         "csrf_token": lambda: csrf_token(request),
         **context,
     }
@@ -88,4 +88,4 @@ def url_with_lang(request: Request, lang: str) -> str:
     return request.url.path + "?" + urlencode({**request.query_params, "lang": lang})
 
 
-_env.globals["url_with_lang"] = url_with_lang
+_env.globals.update(url_with_lang=url_with_lang, languages=i18n.NAMES)
