@@ -3,10 +3,12 @@
 An alert is a state, not an event: a bench that recovers simply has no alert any more."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..i18n import N_
 from ..services.fleet import BenchState
+from .fleet_charts import LOCAL_TIME
 from .fleet_settings import FleetSettings
 
 KINDS = ("silent", "controller_error", "charge_fault", "port_fault", "low_battery")
@@ -18,12 +20,8 @@ SEVERITY_RANK = {CRITICAL: 0, WARNING: 1}
 class Alert:
     kind: str      # one of KINDS: stable, for metrics labels and CSS classes
     severity: str  # CRITICAL or WARNING
-    message: str   # for the maintainer, in English (templates translate by kind)
-    detail: str | None = None  # the port, error name or measured value that fired it
-
-
-def _minutes(seconds: float) -> str:
-    return f"{seconds / 60:.0f} min" if seconds < 5400 else f"{seconds / 3600:.1f} h"
+    message: str   # a catalogue msgid for the maintainer, translated where it is shown
+    values: dict[str, str] = field(default_factory=dict)  # its placeholders, language-neutral
 
 
 def alerts_for(bench: BenchState, now: datetime, settings: FleetSettings) -> list[Alert]:
@@ -32,28 +30,29 @@ def alerts_for(bench: BenchState, now: datetime, settings: FleetSettings) -> lis
         return []
     found: list[Alert] = []
     # A bench that never called is measured from its provisioning: it should have called by now.
-    since = bench.last_contact_at or bench.created_at
-    silent_s = (now - since).total_seconds()
-    if silent_s > settings.silent_after_s:
-        what = "no contact" if bench.last_contact_at else "never contacted the server"
-        found.append(Alert("silent", CRITICAL, f"{what} for {_minutes(silent_s)}", _minutes(silent_s)))
+    if (now - (bench.last_contact_at or bench.created_at)).total_seconds() > settings.silent_after_s:
+        if bench.last_contact_at is None:
+            found.append(Alert("silent", CRITICAL, N_("Never contacted the server")))
+        else:
+            since = bench.last_contact_at.astimezone(LOCAL_TIME).strftime("%d.%m. %H:%M")
+            found.append(Alert("silent", CRITICAL, N_("No contact since %(since)s"), {"since": since}))
     sample = bench.sample
     if sample is not None:
         if sample.error:
-            found.append(Alert("controller_error", CRITICAL, f"controller error: {sample.error}", sample.error))
+            found.append(Alert("controller_error", CRITICAL, N_("Controller error: %(error)s"),
+                               {"error": sample.error}))
         if sample.charge_state == "fault":
-            found.append(Alert("charge_fault", CRITICAL, "the charge controller reports a fault"))
+            found.append(Alert("charge_fault", CRITICAL, N_("The charge controller reports a fault")))
         faulty = [name for name, port in sample.ports.items() if port.state == "fault"]
         if faulty:
-            ports = ", ".join(faulty)
-            found.append(Alert("port_fault", WARNING, f"port fault: {ports}", ports))
+            found.append(Alert("port_fault", WARNING, N_("Port fault: %(ports)s"), {"ports": ", ".join(faulty)}))
         if sample.soc_pct is not None:
-            if sample.soc_pct < settings.low_soc_pct:
-                found.append(Alert("low_battery", WARNING, f"battery at {sample.soc_pct:.0f} %",
-                                   f"{sample.soc_pct:.0f} %"))
-        elif sample.battery_v is not None and sample.battery_v < settings.low_battery_v:
-            found.append(Alert("low_battery", WARNING, f"battery at {sample.battery_v:.2f} V",
-                               f"{sample.battery_v:.2f} V"))
+            low = f"{sample.soc_pct:.0f} %" if sample.soc_pct < settings.low_soc_pct else None
+        else:
+            volts = sample.battery_v
+            low = f"{volts:.2f} V" if volts is not None and volts < settings.low_battery_v else None
+        if low:
+            found.append(Alert("low_battery", WARNING, N_("Battery low: %(level)s"), {"level": low}))
     return sorted(found, key=lambda alert: SEVERITY_RANK[alert.severity])
 
 

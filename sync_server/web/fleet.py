@@ -1,0 +1,126 @@
+"""The fleet dashboard for maintainers (`/fleet`, `/fleet/<bench>`) and `/metrics` for Prometheus.
+
+The handlers are plain functions, so FastAPI runs them on its worker threads: the whole fleet is a
+few hundred milliseconds of work at 10 000 benches, which must not stall the bench API on the event
+loop. Each worker thread has its own SQLite connection (ThreadLocalDatabases)."""
+from __future__ import annotations
+
+import hmac
+from datetime import datetime, timedelta
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from markupsafe import Markup
+
+from .. import i18n
+from ..clock import utcnow
+from ..db import municipality_slugs
+from ..services import fleet
+from ..services.fleet import BenchState, Sample
+from . import fleet_metrics
+from .context import database
+from .fleet_alerts import KINDS, Alert, alerts_for, worst_first_key
+from .fleet_charts import Series, line_chart
+from .fleet_settings import FleetSettings
+from .sessions import User, WebError, current_user, require_role
+from .templating import language, render
+
+router = APIRouter()
+FLEET_ROLES = ("maintainer", "admin")
+PERIODS = (("24h", timedelta(days=1)), ("7d", timedelta(days=7)))
+
+
+def fleet_settings(request: Request) -> FleetSettings:
+    """The app's fleet settings: set by whoever built the app, else read from the environment once."""
+    state = request.app.state
+    if not hasattr(state, "fleet_settings"):
+        state.fleet_settings = FleetSettings.from_env()
+    return state.fleet_settings
+
+
+def _with_alerts(benches: list[BenchState], now: datetime, settings: FleetSettings) -> list[tuple[BenchState, list[Alert]]]:
+    return [(bench, alerts_for(bench, now, settings)) for bench in benches]
+
+
+def _seconds_since(moment: datetime | None, now: datetime) -> float | None:
+    return None if moment is None else max((now - moment).total_seconds(), 0.0)
+
+
+@router.get("/fleet", response_class=HTMLResponse)
+def fleet_page(request: Request, only: str = "", user: User = Depends(require_role(*FLEET_ROLES))) -> Response:
+    """Every bench, worst first; ``?only=alerts`` keeps the benches that need a visit."""
+    db, now = database(request), utcnow()
+    rows = sorted(_with_alerts(fleet.benches(db), now, fleet_settings(request)),
+                  key=lambda row: worst_first_key(*row))
+    counts = {kind: sum(any(a.kind == kind for a in alerts) for _, alerts in rows) for kind in KINDS}
+    total, alerting = len(rows), sum(bool(alerts) for _, alerts in rows)
+    if only == "alerts":
+        rows = [row for row in rows if row[1]]
+    return render(request, "fleet/index.html", {
+        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now)) for bench, alerts in rows],
+        "names": municipality_slugs(db), "counts": counts, "total": total, "alerting": alerting, "only": only,
+    })
+
+
+def _charts(samples: list[Sample], now: datetime, lang: str) -> dict[str, list[Markup]]:
+    """Per period, the bench's charts as inline SVG (already escaped where it holds text)."""
+    text = i18n.translations(lang).gettext
+    charts: dict[str, list[Markup]] = {}
+    for name, length in PERIODS:
+        start = now - length
+        kept = [s for s in samples if s.at >= start]
+        times = [s.at for s in kept]
+
+        def series(label: str, values: list[float | None], step: bool = False) -> Series:
+            return Series(text(label), list(zip(times, values)), step)
+
+        def chart(key: str, title: str, unit: str, *lines: Series, y_max: float | None = None) -> Markup:
+            return Markup(line_chart(f"{key}-{name}", text(title), unit, lines, start, now, y_max=y_max))
+
+        charts[name] = [
+            chart("soc", i18n.N_("Battery state of charge"), "%",
+                  series(i18n.N_("state of charge"), [s.soc_pct for s in kept]), y_max=100),
+            chart("volts", i18n.N_("Battery voltage"), "V", series(i18n.N_("voltage"), [s.battery_v for s in kept])),
+            chart("solar", i18n.N_("Solar power"), "W", series(i18n.N_("solar power"), [s.solar_w for s in kept])),
+            chart("ports", i18n.N_("Charging ports in use"), "",
+                  series(i18n.N_("ports on"), [float(s.ports_on) if s.ports else None for s in kept], step=True),
+                  series(i18n.N_("current (A)"), [s.ports_current_a if s.ports else None for s in kept])),
+        ]
+    return charts
+
+
+@router.get("/fleet/{bench_id}", response_class=HTMLResponse)
+def bench_page(request: Request, bench_id: str, user: User = Depends(require_role(*FLEET_ROLES))) -> Response:
+    db, now = database(request), utcnow()
+    bench = fleet.bench(db, bench_id)
+    if bench is None:
+        raise WebError(404, i18n.N_("There is no such bench."))
+    samples = fleet.samples_since(db, bench.id, now - PERIODS[-1][1])
+    return render(request, "fleet/bench.html", {
+        "bench": bench, "alerts": alerts_for(bench, now, fleet_settings(request)),
+        "since": _seconds_since(bench.last_contact_at, now), "names": municipality_slugs(db),
+        "charts": _charts(samples, now, language(request)),
+    })
+
+
+def _may_read_metrics(request: Request, settings: FleetSettings) -> bool:
+    """Prometheus with the metrics token, or a maintainer or admin logged in to the pages. A bench
+    token is neither (bench tokens are only ever compared as hashes, by the bench API)."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if settings.metrics_token and scheme.lower() == "bearer" and hmac.compare_digest(
+            token.strip().encode(), settings.metrics_token.encode()):
+        return True
+    user = current_user(request)
+    return user is not None and user.role in FLEET_ROLES
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+def metrics(request: Request) -> Response:
+    settings = fleet_settings(request)
+    if not _may_read_metrics(request, settings):
+        return PlainTextResponse("a metrics token or a maintainer login is required\n", status_code=401,
+                                 headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+    db, now = database(request), utcnow()
+    benches = fleet.benches(db)
+    alerts: dict[str, list[Alert]] = {bench.id: alerts_for(bench, now, settings) for bench in benches}
+    text = fleet_metrics.render(fleet_metrics.fleet_families(benches, alerts, fleet.suggestion_counts(db), now))
+    return Response(text, media_type=fleet_metrics.CONTENT_TYPE)

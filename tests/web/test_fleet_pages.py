@@ -1,0 +1,175 @@
+"""The fleet pages and /metrics on the real server: who may open them, and what a maintainer sees
+in headless Chromium when a bench posting through the real API reports a port fault and then goes
+silent. The server runs with a silent threshold of 6 s (SMART_BENCH_SILENT_MINUTES) so the test
+does not wait half an hour."""
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import requests
+
+from live_server import LiveServer
+from sync_server.db import open_database
+from sync_server.services.people import add_user
+
+from .conftest import DESKTOP, PASSWORD, PEOPLE, PHONE, Web
+
+SILENT_S = 6.0
+METRICS_TOKEN = "metrics-token-for-tests-0123456789"
+
+
+@pytest.fixture(scope="module")
+def fleet_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+    folder = tmp_path_factory.mktemp("fleet")
+    db = open_database(folder / "server.db")
+    try:
+        for username, (role, scope) in PEOPLE.items():
+            add_user(db, username, role, PASSWORD, scope)
+    finally:
+        db.close()
+    env = {"SMART_BENCH_SILENT_MINUTES": str(SILENT_S / 60), "SMART_BENCH_METRICS_TOKEN": METRICS_TOKEN}
+    saved = {key: os.environ.get(key) for key in env}
+    os.environ.update(env)  # the server subprocess inherits them
+    try:
+        server = LiveServer.start_new(folder)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key)
+            else:
+                os.environ[key] = value
+    with server:
+        yield Web(server)
+
+
+def post_telemetry(web: Web, token: str, samples: list[dict], health: dict | None = None) -> None:
+    response = requests.post(f"{web.url}/api/v1/telemetry", json={"samples": samples, "health": health},
+                             headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 200 and response.json()["accepted"] == len(samples), response.text
+
+
+def sample(at: datetime, soc: float = 78.0, fault: str | None = None, solar_w: float = 42.0) -> dict:
+    ports = {f"USB{n}": {"state": "on" if n <= 2 else "off", "current_a": 0.45 if n <= 2 else 0.0}
+             for n in range(1, 9)}
+    if fault:
+        ports[fault] = {"state": "fault", "current_a": None}
+    return {"at": at.isoformat(), "battery_v": 12.1 + soc / 100, "battery_a": 1.2, "solar_v": 18.4,
+            "solar_w": solar_w, "soc_pct": soc, "charge_state": "bulk", "error": None, "load_on": True,
+            "ports": ports}
+
+
+# --- who may look ---------------------------------------------------------------------------------
+
+WHO = ("anonymous", "bench token", "moderator", "maintainer", "admin")
+# (who, path kind) -> expected status; 303 is the way to the login page.
+EXPECTED = {
+    "anonymous": {"page": 303, "metrics": 401},
+    "bench token": {"page": 303, "metrics": 401},
+    "moderator": {"page": 403, "metrics": 401},
+    "maintainer": {"page": 200, "metrics": 200},
+    "admin": {"page": 200, "metrics": 200},
+}
+ACCOUNTS = {"moderator": "mod-zepce", "maintainer": "maint", "admin": "admin"}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_only_maintainers_and_admins_open_the_fleet_and_metrics(fleet_web: Web, who: str) -> None:
+    bench_id, token = fleet_web.bench("mostar")
+    session = fleet_web.session(ACCOUNTS.get(who))
+    if who == "bench token":
+        session.headers["Authorization"] = f"Bearer {token}"
+    for path, kind in (("/fleet", "page"), (f"/fleet/{bench_id}", "page"), ("/metrics", "metrics")):
+        response = session.get(fleet_web.url + path, allow_redirects=False, timeout=30)
+        assert response.status_code == EXPECTED[who][kind], (who, path)
+        if response.status_code == 303:
+            assert response.headers["location"].startswith("/login?next=/fleet")
+        if response.status_code == 401:
+            assert response.headers["www-authenticate"] == 'Bearer realm="metrics"'
+            assert "smartbench_" not in response.text
+
+
+def test_prometheus_reads_metrics_with_the_metrics_token_only(fleet_web: Web) -> None:
+    def get(token: str) -> requests.Response:
+        return requests.get(f"{fleet_web.url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+
+    response = get(METRICS_TOKEN)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
+    assert "# TYPE smartbench_benches gauge" in response.text
+    assert get(METRICS_TOKEN[:-1] + "x").status_code == 401
+    # The metrics token opens nothing else.
+    fleet = requests.get(f"{fleet_web.url}/fleet", headers={"Authorization": f"Bearer {METRICS_TOKEN}"},
+                         allow_redirects=False, timeout=30)
+    assert fleet.status_code == 303
+
+
+def test_an_unknown_bench_is_404(fleet_web: Web) -> None:
+    response = fleet_web.session("maint").get(f"{fleet_web.url}/fleet/no-such-bench", timeout=30)
+    assert response.status_code == 404
+
+
+# --- what a maintainer sees -------------------------------------------------------------------------
+
+def test_a_bench_with_a_port_fault_then_silent_shows_both_alerts(fleet_web: Web, browser, artifacts: Path) -> None:
+    bench_id, token = fleet_web.server.add_bench("zepce")
+    now = datetime.now(timezone.utc)
+    # A day and a half of history every 10 minutes, with the bench off the network for 5 hours.
+    history = [sample(now - timedelta(minutes=m), soc=40 + 35 * ((m // 60) % 12) / 12, solar_w=(m // 30) % 50)
+               for m in range(2160, 0, -10) if not 600 <= m <= 900]
+    for chunk in range(0, len(history), 500):
+        post_telemetry(fleet_web, token, history[chunk:chunk + 500])
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.goto(f"{fleet_web.url}/login?next=/fleet")
+    page.fill("#username", "maint")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/fleet")
+
+    post_telemetry(fleet_web, token, [sample(datetime.now(timezone.utc), fault="USB3")],
+                   {"app_version": "0.1.0", "backlog": 7, "uptime_s": 93_600, "store_bytes": 3_500_000})
+    posted = time.monotonic()
+    page.goto(f"{fleet_web.url}/fleet")
+    row = page.locator("tr", has=page.locator(f"a[href='/fleet/{bench_id}']"))
+    assert row.locator(".alert.port_fault").inner_text() == "Port fault: USB3"
+    assert row.locator(".alert.silent").count() == 0, "silent before the threshold"
+    assert time.monotonic() - posted < SILENT_S, "too slow to see the bench before the threshold"
+    page.screenshot(path=str(artifacts / "fleet-port-fault.png"), full_page=True)
+
+    time.sleep(max(0.0, posted + SILENT_S + 1.5 - time.monotonic()))
+    page.reload()
+    row = page.locator("tr", has=page.locator(f"a[href='/fleet/{bench_id}']"))
+    assert "No contact since" in row.locator(".alert.silent").inner_text()
+    assert row.locator(".alert.port_fault").count() == 1
+    assert row.get_attribute("class") == "critical"
+    page.screenshot(path=str(artifacts / "fleet-silent-desktop.png"), full_page=True)
+
+    page.click(f"a[href='/fleet/{bench_id}']")
+    page.wait_for_url(f"**/fleet/{bench_id}")
+    assert page.locator("svg.fleet-chart").count() == 8
+    assert page.locator("svg.fleet-chart rect.gap").count() >= 2  # the five-hour outage, in both periods
+    assert page.locator(".fleet-ports tr.port-fault td").first.inner_text() == "USB3"
+    assert "7" in page.locator(".fleet-facts dd").nth(7).inner_text()  # backlog in the health card
+    page.screenshot(path=str(artifacts / "fleet-bench-desktop.png"), full_page=True)
+
+    phone = browser.new_context(viewport=PHONE, storage_state=context.storage_state())
+    phone_page = phone.new_page()
+    phone_page.goto(f"{fleet_web.url}/fleet")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone_page.screenshot(path=str(artifacts / "fleet-silent-phone.png"), full_page=True)
+    phone_page.goto(f"{fleet_web.url}/fleet/{bench_id}")
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone_page.screenshot(path=str(artifacts / "fleet-bench-phone.png"), full_page=True)
+
+    # The bench comes back with its port repaired: both alerts clear.
+    post_telemetry(fleet_web, token, [sample(datetime.now(timezone.utc))])
+    page.goto(f"{fleet_web.url}/fleet")
+    row = page.locator("tr", has=page.locator(f"a[href='/fleet/{bench_id}']"))
+    assert row.locator(".alert").count() == 0
+    phone.close()
+    context.close()
