@@ -149,11 +149,18 @@ async def get_initiatives(request: Request,
 
 
 @router.get("/status/{code}", response_model=ReceiptStatus, responses=_problems(404, 422, 429))
-async def get_status(request: Request, code: str) -> dict[str, Any]:
-    """Public: what became of a suggestion, by its receipt code (any case, dash optional)."""
+async def get_status(request: Request, code: str,
+                     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+    """Public: what became of a suggestion, by its receipt code (any case, dash optional).
+    No token needed; a bench that sends its token is rate-limited as that bench, not by address."""
     context = _context(request)
-    context.public_limiter.check(request.client.host if request.client else "")
-    status = status_by_receipt(context.dbs.get(), code)
+    db = context.dbs.get()
+    bench = bench_for_token(db, credentials.credentials) if credentials else None
+    if bench is not None:
+        context.limiter.check(bench.id)
+    else:
+        context.public_limiter.check(request.client.host if request.client else "")
+    status = status_by_receipt(db, code)
     if status is None:
         raise Problem(404, "unknown-receipt", "no suggestion has this receipt code")
     return status

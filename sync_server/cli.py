@@ -26,6 +26,7 @@ def _serve(args: argparse.Namespace) -> int:
     from .app import create_app
 
     settings = replace(Settings(), rate_per_minute=args.rate_per_minute, rate_burst=args.rate_burst,
+                       public_rate_per_minute=args.public_rate_per_minute, public_rate_burst=args.public_rate_burst,
                        contact_retention_days=args.retention_days)
     app = create_app(args.db, settings)
     logging.getLogger(__name__).info("serving %s", Path(args.db).resolve())
@@ -125,6 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--rate-per-minute", type=float, default=defaults.rate_per_minute,
                        help="requests a bench may make per minute, sustained")
     serve.add_argument("--rate-burst", type=int, default=defaults.rate_burst)
+    serve.add_argument("--public-rate-per-minute", type=float, default=defaults.public_rate_per_minute,
+                       help="receipt status lookups per client address per minute (without a bench token)")
+    serve.add_argument("--public-rate-burst", type=int, default=defaults.public_rate_burst)
     serve.add_argument("--retention-days", type=float, default=defaults.contact_retention_days,
                        help="keep contact details this long after a suggestion is closed")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])

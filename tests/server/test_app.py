@@ -52,6 +52,11 @@ def test_the_public_status_is_rate_limited_per_client(db, tmp_path):
     limited = client.get("/api/v1/status/ZZZZ-ZZZZ")
     assert_problem(limited, 429, "rate-limited")
     assert 1 <= int(limited.headers["Retry-After"]) <= 10
+    # A bench sending its token is limited as that bench, not by the exhausted address.
+    token = add_bench(db, "b-status", "zepce")
+    with_token = client.get("/api/v1/status/ZZZZ-ZZZZ", headers={"Authorization": f"Bearer {token}"})
+    assert_problem(with_token, 404, "unknown-receipt")
+    assert_problem(client.get("/api/v1/status/ZZZZ-ZZZZ", headers={"Authorization": "Bearer forged"}), 429)
 
 
 def test_rate_limiter_forgets_refilled_buckets_to_bound_memory():
