@@ -1,0 +1,22 @@
+"""The load benchmark still runs (a tiny fleet for a second), so its figures can be trusted to come."""
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def test_server_load_benchmark_runs_and_reports_its_figures():
+    result = subprocess.run(
+        [sys.executable, "benchmarks/server_load.py", "--benches", "60", "--connections", "4",
+         "--saturate-s", "1", "--steady-s", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "req/s" in result.stdout and "p99" in result.stdout
+    assert "capacity:" in result.stdout
+    statuses = [ast.literal_eval(found) for found in re.findall(r"statuses (\{[^}]*\})", result.stdout)]
+    assert len(statuses) == 2 and all(set(phase) == {200} for phase in statuses)  # every request answered 200
