@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from ..clock import iso, parse_rfc3339
+from ..clock import iso
 from ..db import Database
 
 # A bench reports its own port names; more than this many is a broken or hostile bench, and every
@@ -58,7 +58,9 @@ class BenchState:
 
 
 def _time(text: str | None) -> datetime | None:
-    return parse_rfc3339(text) if text else None
+    """A stored time stamp (always the canonical UTC form, which fromisoformat reads ten times
+    faster than the general RFC 3339 parser that guards the API)."""
+    return datetime.fromisoformat(text) if text else None
 
 
 def _number(value: Any) -> float | None:
@@ -85,7 +87,7 @@ _VALUE_COLUMNS = "battery_v, battery_a, solar_v, solar_w, soc_pct, charge_state,
 
 def _sample(row: tuple[Any, ...]) -> Sample:
     at, battery_v, battery_a, solar_v, solar_w, soc, charge_state, error, load_on, ports = row
-    return Sample(parse_rfc3339(at), battery_v, battery_a, solar_v, solar_w, soc, charge_state, error,
+    return Sample(_time(at), battery_v, battery_a, solar_v, solar_w, soc, charge_state, error,
                   None if load_on is None else bool(load_on), parse_ports(ports))
 
 
@@ -119,7 +121,7 @@ def benches(db: Database, bench_id: str | None = None) -> list[BenchState]:
     for bench, municipality, created, revoked, contact, telemetry, backlog, version, health in cursor:
         # The API writes last_contact_at at most every 30 s but last_telemetry_at on every
         # upload with samples: the newer of the two is the true last contact.
-        states.append(BenchState(bench, municipality, parse_rfc3339(created), bool(revoked),
+        states.append(BenchState(bench, municipality, _time(created), bool(revoked),
                                  _time(max(contact or "", telemetry or "") or None), backlog, version,
                                  _health(health), samples.get(bench)))
     return states

@@ -19,7 +19,7 @@ from ..services.fleet import BenchState, Sample
 from . import fleet_metrics
 from .context import database
 from .fleet_alerts import KINDS, Alert, alerts_for, worst_first_key
-from .fleet_charts import Series, line_chart
+from .fleet_charts import LOCAL_TIME, Series, line_chart
 from .fleet_settings import FleetSettings
 from .sessions import User, WebError, current_user, require_role
 from .templating import language, render
@@ -73,13 +73,14 @@ def _charts(samples: list[Sample], now: datetime, lang: str) -> dict[str, list[M
         def series(label: str, values: list[float | None], step: bool = False) -> Series:
             return Series(text(label), list(zip(times, values)), step)
 
-        def chart(key: str, title: str, unit: str, *lines: Series, y_max: float | None = None) -> Markup:
-            return Markup(line_chart(f"{key}-{name}", text(title), unit, lines, start, now, y_max=y_max))
+        def chart(key: str, title: str, unit: str, *lines: Series, **scale: float) -> Markup:
+            return Markup(line_chart(f"{key}-{name}", text(title), unit, lines, start, now, **scale))
 
         charts[name] = [
             chart("soc", i18n.N_("Battery state of charge"), "%",
                   series(i18n.N_("state of charge"), [s.soc_pct for s in kept]), y_max=100),
-            chart("volts", i18n.N_("Battery voltage"), "V", series(i18n.N_("voltage"), [s.battery_v for s in kept])),
+            chart("volts", i18n.N_("Battery voltage"), "V", series(i18n.N_("voltage"), [s.battery_v for s in kept]),
+                  y_min=10.0),  # a 12 V battery lives between 10.5 and 14.8 V
             chart("solar", i18n.N_("Solar power"), "W", series(i18n.N_("solar power"), [s.solar_w for s in kept])),
             chart("ports", i18n.N_("Charging ports in use"), "",
                   series(i18n.N_("ports on"), [float(s.ports_on) if s.ports else None for s in kept], step=True),
@@ -98,7 +99,7 @@ def bench_page(request: Request, bench_id: str, user: User = Depends(require_rol
     return render(request, "fleet/bench.html", {
         "bench": bench, "alerts": alerts_for(bench, now, fleet_settings(request)),
         "since": _seconds_since(bench.last_contact_at, now), "names": municipality_slugs(db),
-        "charts": _charts(samples, now, language(request)),
+        "charts": _charts(samples, now, language(request)), "zone": LOCAL_TIME,
     })
 
 

@@ -18,8 +18,10 @@ from zoneinfo import ZoneInfo
 Point = tuple[datetime, float]
 
 LOCAL_TIME = ZoneInfo("Europe/Sarajevo")
-WIDTH, HEIGHT = 640, 170
-LEFT, RIGHT, TOP, BOTTOM = 46, 10, 10, 24
+# Drawn at about its natural size in a two-column grid on a laptop, so its 12-unit text stays legible.
+WIDTH, HEIGHT = 480, 190
+LEFT, RIGHT, TOP, BOTTOM = 40, 10, 40, 24
+FONT = 12
 # Colours with a contrast of at least 4.5:1 on white, told apart by dash pattern as well.
 COLOURS = ("#1f4e9a", "#a64b00")
 GAP_FILL = "#e4e4e4"
@@ -91,7 +93,7 @@ def _nice_max(value: float) -> float:
 
 
 def _number(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _time_ticks(start: datetime, end: datetime, zone: tzinfo) -> list[tuple[datetime, str]]:
@@ -113,21 +115,21 @@ def _time_ticks(start: datetime, end: datetime, zone: tzinfo) -> list[tuple[date
 
 
 def line_chart(chart_id: str, title: str, unit: str, series: Sequence[Series], start: datetime,
-               end: datetime, *, buckets: int = 120, y_max: float | None = None,
+               end: datetime, *, buckets: int = 120, y_min: float = 0.0, y_max: float | None = None,
                zone: tzinfo = LOCAL_TIME) -> str:
-    """An SVG chart of up to two series over [start, end); ``y_max`` fixes the scale (100 for %),
-    otherwise it is rounded up from the data. The y axis starts at 0."""
+    """An SVG chart of up to two series over [start, end) with its title on top. The y axis runs
+    from ``y_min`` to ``y_max`` (100 for %), or to a round number a little above the data."""
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     sampled = [downsample(s.points, start, end, buckets) for s in series]
     values = [p[1] for bucket_list in sampled for bucket in bucket_list for p in bucket]
-    top = y_max if y_max is not None else _nice_max(max(values, default=0.0) or 1.0)
+    top = y_max if y_max is not None else y_min + _nice_max((max(values, default=y_min) - y_min) * 1.05 or 1.0)
     span_s = (end - start).total_seconds()
 
     def x(at: datetime) -> float:
         return LEFT + plot_w * (at - start).total_seconds() / span_s
 
     def y(value: float) -> float:
-        return TOP + plot_h * (1 - min(max(value, 0.0), top) / top)
+        return TOP + plot_h * (1 - (min(max(value, y_min), top) - y_min) / (top - y_min))
 
     summary = "; ".join(_summary(s.label, unit, [p[1] for b in data for p in b])
                         for s, data in zip(series, sampled))
@@ -136,6 +138,7 @@ def line_chart(chart_id: str, title: str, unit: str, series: Sequence[Series], s
         f'class="fleet-chart" aria-labelledby="{chart_id}-t {chart_id}-d">',
         f'<title id="{chart_id}-t">{escape(title)}</title>',
         f'<desc id="{chart_id}-d">{escape(summary)}</desc>',
+        f'<text x="4" y="15" font-size="{FONT + 1}" font-weight="bold" fill="{TEXT}">{escape(title)}</text>',
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#ffffff" stroke="{GRID}"/>',
     ]
     # The gaps of the first series: the bench was silent, or sent no such reading.
@@ -145,16 +148,17 @@ def line_chart(chart_id: str, title: str, unit: str, series: Sequence[Series], s
                      f'width="{(last - first + 1) * bucket_w:.1f}" height="{plot_h}" fill="{GAP_FILL}">'
                      '<title>no data</title></rect>')
     for fraction in (0.0, 0.5, 1.0):
-        level = top * fraction
+        level = y_min + (top - y_min) * fraction
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(level):.1f}" y2="{y(level):.1f}" '
                      f'stroke="{GRID}" stroke-width="0.5"/>'
-                     f'<text x="{LEFT - 4}" y="{y(level) + 4:.1f}" text-anchor="end" font-size="11" '
+                     f'<text x="{LEFT - 4}" y="{y(level) + 4:.1f}" text-anchor="end" font-size="{FONT}" '
                      f'fill="{TEXT}">{_number(level)}</text>')
-    parts.append(f'<text x="4" y="{TOP + 10}" font-size="11" fill="{TEXT}">{escape(unit)}</text>')
+    parts.append(f'<text x="{LEFT - 4}" y="{TOP - 8}" text-anchor="end" font-size="{FONT}" fill="{TEXT}">'
+                 f'{escape(unit)}</text>')
     for at, label in _time_ticks(start, end, zone):
         parts.append(f'<line x1="{x(at):.1f}" x2="{x(at):.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
                      f'stroke="{GRID}" stroke-width="0.5"/>'
-                     f'<text x="{x(at):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="11" '
+                     f'<text x="{x(at):.1f}" y="{HEIGHT - 8}" text-anchor="middle" font-size="{FONT}" '
                      f'fill="{TEXT}">{label}</text>')
     for index, (s, data) in enumerate(zip(series, sampled)):
         paths = []
@@ -168,8 +172,8 @@ def line_chart(chart_id: str, title: str, unit: str, series: Sequence[Series], s
                      f'stroke-width="1.6"{dash}><title>{escape(s.label)}</title></path>')
     if len(series) > 1:  # a legend only when there is something to tell apart
         for index, s in enumerate(series):
-            left = LEFT + 8 + index * 160
-            parts.append(f'<text x="{left}" y="{TOP + 14}" font-size="11" fill="{COLOURS[index]}">'
+            left = LEFT + 150 * index
+            parts.append(f'<text x="{left}" y="{TOP - 8}" font-size="{FONT}" fill="{COLOURS[index]}">'
                          f'{"—" if index == 0 else "- -"} {escape(s.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)

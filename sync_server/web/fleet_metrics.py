@@ -1,8 +1,9 @@
 """The fleet in the Prometheus text exposition format (version 0.0.4): pure, no web.
 
-Per bench gauges carry the labels ``bench`` and ``municipality``; port gauges ``bench`` and
-``port``. ``smartbench_alert`` exists only while an alert is active (value 1), as Prometheus's own
-``ALERTS`` series do: 10 000 benches times every kind of alert at 0 would be noise.
+Per bench gauges carry the labels ``bench`` and ``municipality``. ``smartbench_port_on`` counts
+the ports switched on; ``smartbench_port_fault`` (labels ``bench``, ``port``) and
+``smartbench_alert`` (label ``kind``) exist only while true (value 1), as Prometheus's own
+``ALERTS`` series do: a series per port and alert kind at 0 would make 10 000 benches a 16 MB scrape.
 """
 from __future__ import annotations
 
@@ -15,19 +16,18 @@ from ..services.fleet import BenchState
 from .fleet_alerts import Alert
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-Labels = tuple[tuple[str, str], ...]
 
 
 @dataclass
 class Family:
     name: str
     help: str
-    samples: list[tuple[Labels, float]] = field(default_factory=list)
+    samples: list[tuple[str, float]] = field(default_factory=list)  # (rendered labels, value)
     type: str = "gauge"
 
-    def add(self, value: float | None, **labels: str) -> None:
+    def add(self, value: float | None, labels: str = "") -> None:
         if value is not None:
-            self.samples.append((tuple(labels.items()), value))
+            self.samples.append((labels, value))
 
 
 def escape_label(value: str) -> str:
@@ -35,16 +35,23 @@ def escape_label(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+def labels(**pairs: str) -> str:
+    """The text between the braces; rendered once per bench, not once per sample."""
+    return ",".join(f'{key}="{escape_label(value)}"' for key, value in pairs.items())
+
+
 def _escape_help(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\n", "\\n")
 
 
 def _value(value: float) -> str:
+    if isinstance(value, int):
+        return str(value)
     if math.isnan(value):
         return "NaN"
     if math.isinf(value):
         return "+Inf" if value > 0 else "-Inf"
-    return str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(float(value))
+    return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
 
 
 def render(families: Iterable[Family]) -> str:
@@ -53,8 +60,7 @@ def render(families: Iterable[Family]) -> str:
     for family in families:
         lines.append(f"# HELP {family.name} {_escape_help(family.help)}")
         lines.append(f"# TYPE {family.name} {family.type}")
-        for labels, value in family.samples:
-            text = ",".join(f'{key}="{escape_label(label)}"' for key, label in labels)
+        for text, value in family.samples:
             lines.append(f"{family.name}{{{text}}} {_value(value)}" if text else f"{family.name} {_value(value)}")
     return "\n".join(lines) + "\n"
 
@@ -68,8 +74,8 @@ def fleet_families(benches: Iterable[BenchState], alerts: Mapping[str, list[Aler
     volts = Family("smartbench_battery_volts", "Battery voltage in the latest sample, volts.")
     solar = Family("smartbench_solar_watts", "Solar panel power in the latest sample, watts.")
     backlog = Family("smartbench_sync_backlog_items", "Items waiting in the bench's outbox, as it last reported.")
-    port_on = Family("smartbench_port_on", "1 if the port was switched on in the latest sample, else 0.")
-    port_fault = Family("smartbench_port_fault", "1 if the port reported a fault in the latest sample, else 0.")
+    port_on = Family("smartbench_port_on", "Charging ports switched on in the latest sample.")
+    port_fault = Family("smartbench_port_fault", "1 for each port reporting a fault in the latest sample (absent otherwise).")
     alert = Family("smartbench_alert", "1 for each active alert of a bench (absent when not active).")
     bench_count = Family("smartbench_benches", "Registered benches by state.")
     suggestion_count = Family("smartbench_suggestions", "Suggestions by moderation state.")
@@ -78,22 +84,24 @@ def fleet_families(benches: Iterable[BenchState], alerts: Mapping[str, list[Aler
         states["revoked" if bench.revoked else "active"] += 1
         if bench.revoked:
             continue  # a retired bench has nothing to watch
-        who = {"bench": bench.id, "municipality": bench.municipality}
+        who = labels(bench=bench.id, municipality=bench.municipality)
         if bench.last_contact_at is not None:
-            contact.add(round(max((now - bench.last_contact_at).total_seconds(), 0.0), 3), **who)
-        backlog.add(bench.backlog, **who)
+            contact.add(round(max((now - bench.last_contact_at).total_seconds(), 0.0), 3), who)
+        backlog.add(bench.backlog, who)
         sample = bench.sample
         if sample is not None:
-            soc.add(sample.soc_pct, **who)
-            volts.add(sample.battery_v, **who)
-            solar.add(sample.solar_w, **who)
+            soc.add(sample.soc_pct, who)
+            volts.add(sample.battery_v, who)
+            solar.add(sample.solar_w, who)
+            if sample.ports:
+                port_on.add(sample.ports_on, who)
             for name, port in sample.ports.items():
-                port_on.add(float(port.state == "on"), bench=bench.id, port=name)
-                port_fault.add(float(port.state == "fault"), bench=bench.id, port=name)
+                if port.state == "fault":
+                    port_fault.add(1, labels(bench=bench.id, municipality=bench.municipality, port=name))
         for kind in sorted({a.kind for a in alerts.get(bench.id, ())}):
-            alert.add(1, **who, kind=kind)
+            alert.add(1, f'{who},kind="{kind}"')
     for state, count in states.items():
-        bench_count.add(count, state=state)
+        bench_count.add(count, labels(state=state))
     for state, count in sorted(suggestions.items()):
-        suggestion_count.add(count, state=state)
+        suggestion_count.add(count, labels(state=state))
     return [contact, soc, volts, solar, backlog, port_on, port_fault, alert, bench_count, suggestion_count]

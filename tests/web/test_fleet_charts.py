@@ -5,7 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
-from sync_server.web.fleet_charts import HEIGHT, TOP, BOTTOM, Series, downsample, line_chart
+from sync_server.web.fleet_charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, Series, downsample, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 END = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
@@ -32,6 +32,7 @@ def test_a_day_of_minutes_is_valid_small_accessible_svg() -> None:
     svg = ET.fromstring(svg_text)
     assert svg.tag == f"{SVG}svg" and svg.get("role") == "img"
     assert svg.find(f"{SVG}title").text == "Battery charge <24 h>"  # escaped, and read back intact
+    assert "Battery charge <24 h>" in [t.text for t in svg.iter(f"{SVG}text")]  # and shown
     assert "min 50 %" in svg.find(f"{SVG}desc").text
     labels = [t.text for t in svg.iter(f"{SVG}text")]
     assert {"0", "50", "100", "%"} <= set(labels)  # y axis with its unit
@@ -47,7 +48,7 @@ def test_silence_breaks_the_line_and_is_shaded() -> None:
     assert len(path_points(svg)) == 2
     gaps = [rect for rect in svg.iter(f"{SVG}rect") if rect.get("class") == "gap"]
     assert len(gaps) == 1
-    left_gap_share = float(gaps[0].get("width")) / (640 - 46 - 10)
+    left_gap_share = float(gaps[0].get("width")) / (WIDTH - LEFT - RIGHT)
     assert 0.15 < left_gap_share < 0.18  # 4 h of 24 h
     assert gaps[0].find(f"{SVG}title").text == "no data"
 
@@ -66,6 +67,14 @@ def test_downsampling_keeps_the_minimum_and_maximum_of_each_bucket() -> None:
     svg = ET.fromstring(line_chart("w", "Solar", "W", [Series("solar", points)], week, END, y_max=100))
     top_y = min(y for run in path_points(svg) for _, y in run)
     assert abs(top_y - (TOP + (HEIGHT - TOP - BOTTOM) * 0.05)) < 0.2
+
+
+def test_a_raised_floor_spreads_a_narrow_range() -> None:
+    points = minutes(DAY, 1440, lambda i: 12.0 + (i % 2))  # 12 V and 13 V
+    svg = ET.fromstring(line_chart("v", "Battery voltage", "V", [Series("V", points)], DAY, END, y_min=10.0))
+    ys = {y for run in path_points(svg) for _, y in run}
+    assert max(ys) - min(ys) > (HEIGHT - TOP - BOTTOM) / 6  # 1 V of 10-15 V: a fifth of the height, not a 15th
+    assert "10" in [t.text for t in svg.iter(f"{SVG}text")]
 
 
 def test_missing_readings_are_gaps_not_zeros() -> None:
