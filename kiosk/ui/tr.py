@@ -22,8 +22,14 @@ class ObservableTranslation(Observable):
 
     def switch(self, translator: Translator, language: str) -> None:
         self.translator, self.language = translator, language
-        for callback, largs, kwargs in list(self._observers):  # as Kivy calls a property's bindings
-            callback(*largs, self, None, **kwargs)
+        alive = []
+        for callback, largs, kwargs in self._observers:  # as Kivy calls a property's bindings
+            try:
+                callback(*largs, self, None, **kwargs)
+            except ReferenceError:  # a kv rule of a widget that is gone (a closed popup)
+                continue
+            alive.append((callback, largs, kwargs))
+        self._observers = alive
 
     def fbind(self, name: str, func: Callable, *largs: Any, **kwargs: Any) -> int:
         if name == "_":

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 _KIVY_HOME = tempfile.mkdtemp(prefix="kivy-home-")
@@ -23,6 +24,7 @@ import pytest  # noqa: E402
 from kivy.base import EventLoop  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
 from kivy.tests.common import UnitTestTouch  # noqa: E402
+from kivy.uix.scrollview import ScrollView  # noqa: E402
 
 from kiosk.core.config import Config  # noqa: E402
 from kiosk.core.energy import EnergyPolicy  # noqa: E402
@@ -35,6 +37,12 @@ SAMPLE = ROOT / "assets" / "sample" / "initiatives.json"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 IDLE_TIMEOUT_S = 0.5
 IDLE_WARNING_S = 0.6
+
+
+def _parents(widget):
+    while widget.parent is not None and widget.parent is not widget:
+        widget = widget.parent
+        yield widget
 
 
 class Kiosk:
@@ -63,11 +71,17 @@ class Kiosk:
         x, y = widget.to_window(*widget.center)
         assert 0 <= x < Window.width and 0 <= y < Window.height, f"{widget} is off screen at {(x, y)}"
         self.tap_at(x, y)
+        if any(isinstance(parent, ScrollView) for parent in _parents(widget)):
+            # A ScrollView waits to tell a tap from a drag and hands the tap on a bit later.
+            deadline = time.monotonic() + 0.25
+            while time.monotonic() < deadline:
+                self.frames(1)
 
     def find(self, root=None, *, text: str | None = None, cls: str | None = None, where=None):
         """Visible widgets under ``root`` (default: the window) with this text/class."""
         found = []
-        for widget in (root or Window).walk(restrict=True):
+        tops = [root] if root is not None else list(reversed(Window.children))
+        for widget in (w for top in tops for w in top.walk(restrict=True)):
             if text is not None and getattr(widget, "text", None) != text:
                 continue
             if cls is not None and type(widget).__name__ != cls:

@@ -11,7 +11,7 @@ from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
-from kiosk.core.text import localised
+from kiosk.core.text import cyrillic_to_latin, localised
 from kiosk.ui.names import CATEGORIES, INITIATIVE_STATUSES, LANGUAGE_IN_SENTENCE, municipality_name, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.tr import _, tr
@@ -29,6 +29,8 @@ def initiative_texts(initiative: dict[str, Any], language: str) -> tuple[dict[st
     if found is None:
         return {"title": "", "summary": "", "body": ""}, ""
     shown, texts = found
+    if shown == "sr" and language != "sr":  # a Latin reader gets Serbian in Latin letters
+        texts = {key: cyrillic_to_latin(value) for key, value in texts.items()}
     if shown == language or (shown, language) in (("sr-Latn", "sr"), ("sr", "sr-Latn")):
         return dict(texts), ""
     note = _("Not translated yet; shown in the original: {language}").format(

@@ -41,6 +41,7 @@ class QRCode(Widget):
     modules = NumericProperty(0)
 
     def __init__(self, **kwargs) -> None:
+        self._rect: Rectangle | None = None
         super().__init__(**kwargs)
         self.size_hint = (None, None)
         self.bind(data=self._render, pos=self._place, size=self._place)
@@ -48,6 +49,7 @@ class QRCode(Widget):
 
     def _render(self, *args) -> None:
         self.canvas.clear()
+        self._rect = None
         if not self.data:
             self.modules = 0
             return
@@ -61,5 +63,5 @@ class QRCode(Widget):
         self._place()
 
     def _place(self, *args) -> None:
-        if self.modules:
+        if self._rect is not None:
             self._rect.pos, self._rect.size = self.pos, self.size
