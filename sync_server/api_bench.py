@@ -69,9 +69,9 @@ def _as_bench(request: Request, credentials: HTTPAuthorizationCredentials | None
     return result
 
 
-def _items(request: Request, body: bytes, key: str) -> tuple[Any, list[dict[str, Any]]]:
+def _items(request: Request, body: bytes, key: str, required: bool = True) -> tuple[Any, list[dict[str, Any]]]:
     payload = load_json(body, request.headers.get("content-type"))
-    return payload, batch_items(payload, key, _context(request).settings)
+    return payload, batch_items(payload, key, _context(request).settings, required)
 
 
 @router.post("/suggestions", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUGGESTIONS_BODY)
@@ -109,7 +109,7 @@ async def post_telemetry(request: Request,
     body = await request.body()
 
     def work(bench: Bench, db: Database) -> dict[str, Any]:
-        payload, samples = _items(request, body, "samples")
+        payload, samples = _items(request, body, "samples", required=False)  # a health report alone is fine
         health = payload.get("health")
         if health is not None and not isinstance(health, dict):
             raise Problem(422, "invalid-request", '"health" must be an object')

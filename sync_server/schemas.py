@@ -58,6 +58,7 @@ TELEMETRY_BODY = _batch("samples", {
 }, {"at": "2026-11-23T10:15:00Z", "battery_v": 12.84, "battery_a": -0.42, "solar_v": 18.1, "solar_w": 35.0,
     "soc_pct": 87.5, "charge_state": "bulk", "error": None, "load_on": True,
     "ports": {"USB1": {"state": "on", "current_a": 0.45}}})
+TELEMETRY_BODY["requestBody"]["content"]["application/json"]["schema"]["required"] = []
 TELEMETRY_BODY["requestBody"]["content"]["application/json"]["schema"]["properties"]["health"] = {
     "type": "object",
     "properties": {"app_version": {"type": "string"}, "backlog": {"type": "integer", "minimum": 0},

@@ -70,11 +70,12 @@ def load_json(body: bytes, content_type: str | None) -> Any:
         raise Problem(400, "malformed-json", f"the body is not valid JSON ({str(exc)[:120]})") from None
 
 
-def batch_items(payload: Any, key: str, settings: Settings) -> list[dict[str, Any]]:
-    """The list of objects under `key`, or a problem for the request as a whole."""
-    if not isinstance(payload, dict) or not isinstance(payload.get(key), list):
+def batch_items(payload: Any, key: str, settings: Settings, required: bool = True) -> list[dict[str, Any]]:
+    """The list of objects under `key` (absent means empty unless `required`), or a problem for the
+    request as a whole."""
+    items = payload.get(key, None if required else []) if isinstance(payload, dict) else None
+    if not isinstance(items, list):
         raise Problem(422, "invalid-request", f'the body must be an object with a "{key}" array')
-    items = payload[key]
     if len(items) > settings.max_batch_items:
         raise Problem(413, "batch-too-long", f"at most {settings.max_batch_items} {key} per request",
                       limit=settings.max_batch_items)

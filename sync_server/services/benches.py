@@ -104,7 +104,9 @@ def record_health(db: Database, bench_id: str, health: dict[str, Any]) -> None:
     backlog = health.get("backlog")
     version = health.get("app_version")
     db.execute(
-        "UPDATE benches SET health = ?, backlog = ?, app_version = ? WHERE id = ?",
+        # The report is kept whole; the two fields the fleet view reads keep their last known value.
+        "UPDATE benches SET health = ?, backlog = coalesce(?, backlog), app_version = coalesce(?, app_version) "
+        "WHERE id = ?",
         [
             dump_json(health),
             backlog if isinstance(backlog, int) and not isinstance(backlog, bool) and 0 <= backlog < 2**62 else None,

@@ -150,6 +150,9 @@ def test_telemetry_samples_are_deduplicated_by_time(live_server, bench):
     rows = live_server.db.execute("SELECT at, battery_v, extra FROM telemetry WHERE bench_id = ?",
                                   [bench_id]).fetchall()
     assert rows == [("2026-11-23T10:00:00.000000Z", 12.8, '{"door": "closed"}')]
+    health_only = requests.post(f"{live_server.url}/api/v1/telemetry", json={"health": {"backlog": 7}},
+                                headers=headers)
+    assert health_only.json() == {"accepted": 0, "rejected": []}
     view = next(b for b in overview(live_server.db) if b["id"] == bench_id)
     assert view["last_contact_at"] and view["last_telemetry_at"]
     assert (view["backlog"], view["app_version"], view["battery_v"], view["soc_pct"]) == (7, "0.1.0", 12.8, 80)
