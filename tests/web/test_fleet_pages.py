@@ -97,8 +97,8 @@ def test_prometheus_reads_metrics_with_the_metrics_token_only(fleet_web: Web) ->
     def get(token: str) -> requests.Response:
         return requests.get(f"{fleet_web.url}/metrics", headers={"Authorization": f"Bearer {token}"}, timeout=30)
 
-    response = get(METRICS_TOKEN)
-    assert response.status_code == 200
+    response = get(METRICS_TOKEN)  # requests asks for gzip, as Prometheus does
+    assert response.status_code == 200 and response.headers["content-encoding"] == "gzip"
     assert response.headers["content-type"].startswith("text/plain; version=0.0.4")
     assert "# TYPE smartbench_benches gauge" in response.text
     assert get(METRICS_TOKEN[:-1] + "x").status_code == 401
