@@ -113,6 +113,17 @@ def test_an_unknown_bench_is_404(fleet_web: Web) -> None:
     assert response.status_code == 404
 
 
+def test_what_a_bench_sends_is_shown_as_text_never_as_markup(fleet_web: Web) -> None:
+    bench_id, token = fleet_web.server.add_bench("ravno")
+    evil = '<script>alert("x")</script>'
+    post_telemetry(fleet_web, token, [{**sample(datetime.now(timezone.utc)), "error": evil,
+                                       "ports": {evil: {"state": "fault"}}}], {"last_error": evil})
+    session = fleet_web.session("maint")
+    for path in ("/fleet?municipality=ravno", f"/fleet/{bench_id}"):
+        html = session.get(fleet_web.url + path, timeout=30).text
+        assert evil not in html and "&lt;script&gt;" in html, path
+
+
 # --- what a maintainer sees -------------------------------------------------------------------------
 
 def test_a_bench_with_a_port_fault_then_silent_shows_both_alerts(fleet_web: Web, browser, artifacts: Path) -> None:
