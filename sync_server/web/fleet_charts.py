@@ -119,6 +119,8 @@ def line_chart(chart_id: str, title: str, unit: str, series: Sequence[Series], s
                zone: tzinfo = LOCAL_TIME) -> str:
     """An SVG chart of up to two series over [start, end) with its title on top. The y axis runs
     from ``y_min`` to ``y_max`` (100 for %), or to a round number a little above the data."""
+    if not 1 <= len(series) <= len(COLOURS):
+        raise ValueError(f"a chart draws 1 to {len(COLOURS)} series")
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     sampled = [downsample(s.points, start, end, buckets) for s in series]
     values = [p[1] for bucket_list in sampled for bucket in bucket_list for p in bucket]
@@ -143,7 +145,7 @@ def line_chart(chart_id: str, title: str, unit: str, series: Sequence[Series], s
     ]
     # The gaps of the first series: the bench was silent, or sent no such reading.
     bucket_w = plot_w / buckets
-    for first, last in _gaps(sampled[0]) if sampled else []:
+    for first, last in _gaps(sampled[0]):
         parts.append(f'<rect class="gap" x="{LEFT + first * bucket_w:.1f}" y="{TOP}" '
                      f'width="{(last - first + 1) * bucket_w:.1f}" height="{plot_h}" fill="{GAP_FILL}">'
                      '<title>no data</title></rect>')
@@ -170,11 +172,11 @@ def line_chart(chart_id: str, title: str, unit: str, series: Sequence[Series], s
         dash = ' stroke-dasharray="5 3"' if index else ""
         parts.append(f'<path class="series" d="{" ".join(paths)}" fill="none" stroke="{COLOURS[index]}" '
                      f'stroke-width="1.6"{dash}><title>{escape(s.label)}</title></path>')
-    if len(series) > 1:  # a legend only when there is something to tell apart
+    if len(series) > 1:  # a legend only when there is something to tell apart: first left, second right
         for index, s in enumerate(series):
-            left = LEFT + 150 * index
-            parts.append(f'<text x="{left}" y="{TOP - 8}" font-size="{FONT}" fill="{COLOURS[index]}">'
-                         f'{"—" if index == 0 else "- -"} {escape(s.label)}</text>')
+            left, anchor = (LEFT, "start") if index == 0 else (WIDTH - RIGHT, "end")
+            parts.append(f'<text x="{left}" y="{TOP - 8}" text-anchor="{anchor}" font-size="{FONT}" '
+                         f'fill="{COLOURS[index]}">{"—" if index == 0 else "- -"} {escape(s.label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

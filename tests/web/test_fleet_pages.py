@@ -182,5 +182,10 @@ def test_a_bench_with_a_port_fault_then_silent_shows_both_alerts(fleet_web: Web,
     page.goto(f"{fleet_web.url}/fleet")
     row = page.locator("tr", has=page.locator(f"a[href='/fleet/{bench_id}']"))
     assert row.locator(".alert").count() == 0
+
+    # In Serbian the charts speak Serbian too (they are drawn on the server in the page's language).
+    page.goto(f"{fleet_web.url}/fleet/{bench_id}?lang=sr")
+    assert page.locator("svg.fleet-chart title").first.text_content() == "Напуњеност батерије"
+    page.screenshot(path=str(artifacts / "fleet-bench-sr.png"), full_page=True)
     phone.close()
     context.close()
