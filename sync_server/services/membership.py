@@ -10,6 +10,7 @@ from typing import Any
 from .. import auth
 from ..clock import now_iso
 from ..db import Database, municipality_slugs, transaction
+from ..i18n.script import to_latin
 from ..municipalities import slugify
 from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
@@ -66,7 +67,7 @@ def _pending(db: Database, application_id: str) -> dict[str, Any]:
 
 
 def _username(db: Database, organisation: str) -> str:
-    base = ("ngo-" + slugify(organisation))[:40].strip("-") or "ngo"
+    base = ("ngo-" + slugify(to_latin(organisation)))[:40].strip("-")  # Cyrillic names too
     name, n = base, 1
     while db.execute("SELECT 1 FROM users WHERE username = ?", [name]).fetchone():
         n += 1

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from ..auth import Bench
 from ..db import municipality_slugs
 from ..i18n import N_
+from ..i18n.script import to_latin
 from ..problems import Problem
 from ..services.continued import sent_receipt, submit_continued
 from ..services.public import public_initiative, updates
@@ -50,7 +51,14 @@ async def initiative_page(request: Request, initiative_id: str) -> HTMLResponse:
         raise WebError(404, N_("There is no such initiative, or it is not public."))
     return render(request, "phone/initiative.html", {
         **initiative_view(request, initiative, language(request)),
-        "updates": updates(database(request), initiative["id"])})
+        "updates": [readable_update(u, language(request)) for u in updates(database(request), initiative["id"])]})
+
+
+def readable_update(update: dict, lang: str) -> dict:
+    """Updates written in Serbian Cyrillic read in Latin for Serbian Latin readers, like the texts."""
+    if lang == "sr-Latn" and update["language"] == "sr":
+        return {**update, "language": "sr-Latn", "text": to_latin(update["text"])}
+    return update
 
 
 @router.get("/r/{code}", response_class=HTMLResponse)

@@ -87,3 +87,27 @@ def test_moderator_declines_and_citizen_reads_why(web: Web, browser: Any, artifa
         phone.goto(f"{web.url}/?lang=en")
         shot(phone, artifacts, "phone-portal-en")
         assert_clean(phone, watch, "receipt")
+
+
+def test_admin_pages_on_desktop_in_cyrillic(web: Web, browser: Any, artifacts: Path) -> None:
+    with open_page(browser, phone=False, locale="sr") as (desk, watch):
+        desk.goto(f"{web.url}/join?lang=sr")
+        desk.fill("#organisation", "Удружење грађана Требиње")
+        desk.fill("#registration_number", "РУ-77")
+        desk.select_option("#municipality", "trebinje")
+        desk.fill("#email", "info@trebinje.example")
+        desk.fill("#focus", "Јавни простори и млади.")
+        shot(desk, artifacts, "desktop-join-sr")
+        desk.click("button[type=submit]")
+        assert "Хвала" in desk.text_content("main")
+        login(desk, web.url, "admin")
+        desk.goto(f"{web.url}/admin/applications")
+        desk.locator("article", has_text="Удружење грађана Требиње").locator("form[action$='/approve'] button").click()
+        assert "Једнократна лозинка" in desk.text_content("main")
+        assert "ngo-udruzenje-gradjana-trebinje" in desk.text_content(".ok")
+        shot(desk, artifacts, "desktop-approval-sr")
+        desk.goto(f"{web.url}/moderation/initiatives/{BIKES}")
+        shot(desk, artifacts, "desktop-initiative-editor-sr")
+        desk.goto(f"{web.url}/?lang=sr-Latn")
+        shot(desk, artifacts, "desktop-portal-sr-latn")
+        assert_clean(desk, watch, "admin")
