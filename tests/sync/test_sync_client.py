@@ -156,3 +156,41 @@ def test_kiosk_sync_once_command(server: LiveServer, config: Config, tmp_path: P
     assert down.returncode != 0 and "not reachable" in down.stderr
     assert run(server.url).returncode == 0
     assert len(server.rows("SELECT id FROM suggestions WHERE bench_id = ?", [config.bench_id])) == 1
+
+
+# --- failures that must not spoil a round or end syncing -------------------------------------
+
+def test_a_failing_receipt_status_check_does_not_fail_the_round(server: LiveServer, config: Config) -> None:
+    from fault_proxy import FaultProxy
+
+    with BenchStore(config.store_path) as store:
+        store.add_suggestion("Popravite ljuljašku.", "bs")
+        SyncClient(config).run_once(store)  # sent; its status is worth checking from now on
+        store.add_suggestion("I klupu do nje.", "bs")
+        refusing_status = lambda method, path: "unavailable" if "/status/" in path else None
+        with FaultProxy(server.port, refusing_status) as proxy:
+            client = SyncClient(dataclasses.replace(config, server_url=proxy.url))
+            report = client.run_once(store)
+        assert report.sent["suggestions"] == 1
+        assert client.state().online and client.state().last_error is None
+        assert any("/status/" in seen.path for seen in proxy.seen), "the status check was tried"
+
+
+def test_a_store_that_cannot_open_is_retried_not_the_end_of_syncing(config: Config, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sync, "BACKOFF_BASE_S", 0.2)
+    blocked = tmp_path / "not-yet"
+    blocked.write_text("a file where the data folder should be")  # BenchStore cannot create it
+    rounds = Rounds()
+    client = SyncClient(dataclasses.replace(config, data_dir=blocked / "data"), on_change=rounds)
+    client.start()
+    try:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and client._failures < 2:
+            time.sleep(0.05)
+        assert client._failures >= 2, "the sync thread stopped trying after the store failed to open"
+        blocked.unlink()  # the maintainer fixes the disk
+        assert rounds.wait_for(1, 10), "syncing did not resume once the store could open"
+        assert rounds.states[-1].online
+    finally:
+        client.stop()
