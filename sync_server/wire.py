@@ -109,11 +109,14 @@ def clean_text(value: Any, limit: int) -> str | Rejection:
 
 
 def _optional_short(item: dict[str, Any], key: str) -> str | None | Rejection:
+    """An optional short string: absent, null or blank all mean none."""
     value = item.get(key)
     if value is None:
         return None
     cleaned = clean_text(value, _SHORT_LIMIT)
-    return Rejection(None, f"invalid_{key}") if isinstance(cleaned, Rejection) else cleaned
+    if isinstance(cleaned, Rejection):
+        return None if cleaned.reason == "empty_text" else Rejection(None, f"invalid_{key}")
+    return cleaned
 
 
 def _common(item: dict[str, Any]) -> tuple[str, str, str] | Rejection:

@@ -58,6 +58,11 @@ def test_a_valid_item_is_normalised():
     assert result.receipt == "K7M2-Q9XD" and result.contact == "ana@example.org"
 
 
+def test_blank_optional_fields_mean_none():
+    result = check_suggestion(suggestion(category="  ", contact="", contact_consent=True), SETTINGS)
+    assert isinstance(result, SuggestionIn) and result.category is None and result.contact is None
+
+
 def test_supports_need_an_initiative():
     assert check_support({"id": "0193f1c2-7d4e-7a00-8b1c-2f3e4d5a6b7c", "created_at": "2026-11-23T10:00:00Z"}) \
         == Rejection("0193f1c2-7d4e-7a00-8b1c-2f3e4d5a6b7c", "unknown_initiative")
