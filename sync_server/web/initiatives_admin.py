@@ -13,7 +13,7 @@ from ..db import municipality_slugs
 from ..i18n import N_
 from ..i18n.script import has_cyrillic, to_latin
 from ..services import audit
-from ..services.initiatives import (TEXT_FIELDS, complete_initiative, create_initiative, get_initiative,
+from ..services.initiatives import (TEXT_FIELDS, TRANSITIONS, complete_initiative, create_initiative, get_initiative,
                                     publish_initiative, set_texts, start_initiative, unpublish_initiative)
 from ..services.logins import User
 from ..services.public import add_update, updates
@@ -113,7 +113,7 @@ async def edit_page(request: Request, initiative_id: str, user: User = Depends(m
     db = database(request)
     return render(request, "moderation/initiative_edit.html", {
         **_form_context(request, user, initiative, None), **_view(request, initiative),
-        "moves": [m for m in MOVES if m != initiative["status"]], "updates": updates(db, initiative["id"]),
+        "moves": [m for m in MOVES if m in TRANSITIONS.get(initiative["status"], ())], "updates": updates(db, initiative["id"]),
         "trail": audit.history(db, "initiative", initiative["id"]),
         "municipality_name": municipality_slugs(db).get(initiative["municipality"] or "")})
 
