@@ -226,7 +226,9 @@ def main() -> int:
             cpu_used, wall = cpu_seconds(server.pid) - cpu_before, time.perf_counter() - wall_before
             ms_per_request = cpu_used / (rps * wall) * 1000
             print(f"server CPU while saturated: {cpu_used / wall * 100:.0f}% of a core, "
-                  f"{ms_per_request:.2f} ms per request -> {1000 / ms_per_request:.0f} req/s on one free core")
+                  f"{ms_per_request:.2f} ms per request -> {1000 / ms_per_request:.0f} req/s on one free core "
+                  f"= {int(1000 / ms_per_request * 60 / ROUND_REQUESTS)} benches (below 90% of a core, other "
+                  f"processes were taking CPU: trust this line more than the wall-clock one)")
             p50, p99 = asyncio.run(steady(port, tokens, args.steady_s, args.pool))
         finally:
             server.terminate()
