@@ -22,6 +22,7 @@ from . import fleet_metrics
 from .context import database
 from .fleet_alerts import KINDS, Alert, alerts_for, worst_first_key
 from .fleet_charts import LOCAL_TIME, Series, line_chart
+from .fleet_history import history
 from .fleet_settings import FleetSettings
 from .sessions import User, WebError, current_user, require_role
 from .templating import language, render
@@ -31,6 +32,7 @@ FLEET_ROLES = ("maintainer", "admin")
 PERIODS = (("24h", timedelta(days=1)), ("7d", timedelta(days=7)))
 # Worst first, so the first page is what needs a visit; 10 000 rows would be 4 MB of HTML.
 PAGE_SIZE = 200
+HISTORY_SHOWN = 20  # newest alert episodes on a bench's page
 
 
 def fleet_settings(request: Request) -> FleetSettings:
@@ -107,8 +109,11 @@ def bench_page(request: Request, bench_id: str, user: User = Depends(require_rol
     if bench is None:
         raise WebError(404, i18n.N_("There is no such bench."))
     samples = fleet.samples_since(db, bench.id, now - PERIODS[-1][1])
+    settings = fleet_settings(request)
+    episodes = history(bench, samples, settings, now)
     return render(request, "fleet/bench.html", {
-        "bench": bench, "alerts": alerts_for(bench, now, fleet_settings(request)),
+        "bench": bench, "alerts": alerts_for(bench, now, settings),
+        "history": episodes[:HISTORY_SHOWN], "history_total": len(episodes),
         "since": _seconds_since(bench.last_contact_at, now), "names": municipality_slugs(db),
         "charts": _charts(samples, now, language(request)), "zone": LOCAL_TIME,
     })

@@ -166,6 +166,8 @@ def test_a_bench_with_a_port_fault_then_silent_shows_both_alerts(fleet_web: Web,
     assert page.locator("svg.fleet-chart rect.gap").count() >= 2  # the five-hour outage, in both periods
     assert page.locator(".fleet-ports tr.port-fault td").first.inner_text() == "USB3"
     assert "7" in page.locator(".fleet-facts dd").nth(7).inner_text()  # backlog in the health card
+    fault_episode = page.locator(".fleet-history tr", has_text="Port fault: USB3")
+    assert fault_episode.count() == 1 and "still active" in fault_episode.inner_text()
     page.screenshot(path=str(artifacts / "fleet-bench-desktop.png"), full_page=True)
 
     phone = browser.new_context(viewport=PHONE, storage_state=context.storage_state())
