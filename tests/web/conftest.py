@@ -67,15 +67,20 @@ def csrf(html: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture(scope="session")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
-    folder = tmp_path_factory.mktemp("web")
-    db = open_database(folder / "server.db")
+def add_people(db_path: Path) -> None:
+    """One account per entry of PEOPLE, all with PASSWORD, in the server database at ``db_path``."""
+    db = open_database(db_path)
     try:
         for username, (role, scope) in PEOPLE.items():
             add_user(db, username, role, PASSWORD, scope)
     finally:
         db.close()
+
+
+@pytest.fixture(scope="session")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+    folder = tmp_path_factory.mktemp("web")
+    add_people(folder / "server.db")
     with LiveServer.start_new(folder) as server:
         yield Web(server)
 

@@ -14,10 +14,8 @@ import pytest
 import requests
 
 from live_server import LiveServer
-from sync_server.db import open_database
-from sync_server.services.people import add_user
 
-from .conftest import DESKTOP, PASSWORD, PEOPLE, PHONE, Web
+from .conftest import DESKTOP, PASSWORD, PHONE, Web, add_people
 
 SILENT_S = 6.0
 METRICS_TOKEN = "metrics-token-for-tests-0123456789"
@@ -26,12 +24,7 @@ METRICS_TOKEN = "metrics-token-for-tests-0123456789"
 @pytest.fixture(scope="module")
 def fleet_web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
     folder = tmp_path_factory.mktemp("fleet")
-    db = open_database(folder / "server.db")
-    try:
-        for username, (role, scope) in PEOPLE.items():
-            add_user(db, username, role, PASSWORD, scope)
-    finally:
-        db.close()
+    add_people(folder / "server.db")
     env = {"SMART_BENCH_SILENT_MINUTES": str(SILENT_S / 60), "SMART_BENCH_METRICS_TOKEN": METRICS_TOKEN}
     saved = {key: os.environ.get(key) for key in env}
     os.environ.update(env)  # the server subprocess inherits them
