@@ -91,8 +91,8 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "test":
         return run_in_venv("-m", "pytest", *rest)
-    # For now the demo is the simulated power controller watched by the maintainer's monitor.
-    return run_in_venv("-m", "hardware", "demo", *rest)
+    # The whole bench on this machine: sync server, simulated power controller and the kiosk window.
+    return run_in_venv("-m", "kiosk", "demo", *rest)
 
 
 if __name__ == "__main__":

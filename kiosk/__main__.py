@@ -1,12 +1,14 @@
 """``python -m kiosk [--config FILE] [--window]`` runs the kiosk; ``python -m kiosk sync --once``
-runs one sync round. Services are built here once and injected into the App."""
+runs one sync round; ``python -m kiosk demo`` runs a whole bench on this machine (kiosk.demo).
+Services are built here once and injected into the App."""
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 
+from kiosk import demo
 from kiosk.core.config import ConfigError, load_config
+from kiosk.core.logs import setup_logging
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -16,8 +18,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command")
     sync = sub.add_parser("sync", help="run one sync round and exit")
     sync.add_argument("--once", action="store_true", required=True)
+    demo.add_arguments(sub.add_parser("demo", help="the bench with a local server and a simulated controller"))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    setup_logging()  # text, or JSON lines with SMART_BENCH_LOG_FORMAT=json
+    if args.command == "demo":
+        return demo.main(args)
     try:
         config = load_config(args.config)
     except ConfigError as error:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from kivy.uix.screenmanager import NoTransition, ScreenManager
 from hardware.status import PowerStatus
 from kiosk.core.config import Config, check_pin
 from kiosk.core.energy import Backlight, EnergyPolicy, NullBacklight
-from kiosk.core.store import BenchStore
+from kiosk.core.store import BenchStore, telemetry_sample
 from kiosk.i18n.translator import Translator
 from kiosk.ui.frames import FrameGovernor
 from kiosk.ui.idle import IdleWatch
@@ -38,6 +39,7 @@ LARGE_TEXT_SCALE = 1.3
 MAINTAINER_TAPS = 5
 MAINTAINER_TAP_WINDOW_S = 3.0
 POWER_REFRESH_S = 5.0
+TELEMETRY_EVERY_S = 60.0  # one power sample a minute for the fleet dashboard: enough for its charts
 
 
 @dataclass
@@ -69,6 +71,7 @@ class KioskApp(App):
         self.session = Session()
         self.idle_warning_s = idle_warning_s
         self._logo_taps: list[float] = []
+        self._telemetry_at = float("-inf")
         self.language = services.config.default_language
         tr.switch(services.translator, self.language)
 
@@ -178,6 +181,7 @@ class KioskApp(App):
         """A new power status: show it and let the energy policy act on it."""
         self.power = status
         self.ports = {name: port for name, port in status.ports.items() if name != "LIGHT"}
+        self._record_telemetry(status)
         change = self.services.energy.update(status, time.monotonic())
         if change is None:
             return
@@ -189,6 +193,14 @@ class KioskApp(App):
             self.services.sync.set_interval(plan.sync_interval_s)
         for port, on in change.port_commands:
             self.switch_port(port, on)
+
+    def _record_telemetry(self, status: PowerStatus) -> None:
+        """Keep a sample for the sync client to upload, once the controller has said anything."""
+        now = time.monotonic()
+        if status.frames_ok == 0 or now - self._telemetry_at < TELEMETRY_EVERY_S:
+            return
+        self._telemetry_at = now
+        self.store.add_telemetry([telemetry_sample(status, datetime.now(timezone.utc))])
 
     def switch_port(self, port: str, on: bool) -> bool:
         monitor = self.services.monitor

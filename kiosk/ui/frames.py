@@ -1,12 +1,16 @@
 """The idle loop's cost: Kivy wakes ``maxfps`` times a second even when nothing moves, which on a
 solar bench is the biggest steady draw of the app. While nobody touches the screen the loop runs
 at IDLE_FPS; the first touch brings back the energy plan's rate. The cost is the latency of that
-first touch (at most 1 / IDLE_FPS), not of the touches after it."""
+first touch (at most 1 / IDLE_FPS), not of the touches after it.
+
+Kivy's default clock sleeps a whole frame whatever is scheduled, and SDL's event queue is read
+once a frame, so the idle frame rate alone sets the idle cost: about 0.5 ms of CPU per idle frame
+here (benchmarks/kiosk.py: 4 fps ~0.2 % of a core, 2 fps ~0.1 %, 30 fps ~1-1.75 %)."""
 from __future__ import annotations
 
 from kivy.clock import Clock
 
-IDLE_FPS = 4
+IDLE_FPS = 2  # a first touch waits 0.25 s on average, 0.5 s at most
 SETTLE_S = 3.0  # kinetic scrolling and button feedback finish within this after the last touch
 
 

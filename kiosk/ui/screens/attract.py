@@ -56,6 +56,7 @@ class AttractScreen(KioskScreen):
         grid = self.ids.ports
         grid.clear_widgets()
         for name, port in sorted(self.app.ports.items(), key=lambda item: (item[0][:2], len(item[0]), item[0])):
-            grid.add_widget(Factory.PortChip(text=port_label(name, port.state, port.current_a),
-                                             working=port.state == "on"))
+            chip = Factory.PortChip(text=port_label(name, port.state, port.current_a))
+            chip.working = port.state == "on"  # a kv-declared property: it does not exist yet in __init__
+            grid.add_widget(chip)
         self.ids.ports_title.text = _("Free phone charging") if self.app.ports else ""
