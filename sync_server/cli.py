@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import auth
 from .db import Database, open_database
+from .logs import FORMATS, setup_logging
 from .sample import load_sample
 from .services import benches, people, privacy
 from .services.errors import ServiceError
@@ -29,9 +30,13 @@ def _serve(args: argparse.Namespace) -> int:
                        public_rate_per_minute=args.public_rate_per_minute, public_rate_burst=args.public_rate_burst,
                        contact_retention_days=args.retention_days)
     app = create_app(args.db, settings)
+    json_logs = args.log_format == "json"
+    if json_logs:  # uvicorn's loggers then propagate to this handler instead of their own
+        setup_logging("json", args.log_level.upper())
     logging.getLogger(__name__).info("serving %s", Path(args.db).resolve())
     # No access log: it would pair client addresses with request paths (receipt codes).
-    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level)
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level,
+                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG)
     return 0
 
 
@@ -132,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--retention-days", type=float, default=defaults.contact_retention_days,
                        help="keep contact details this long after a suggestion is closed")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    serve.add_argument("--log-format", default="text", choices=FORMATS, help="json: one JSON object per line")
 
     sub = command("add-bench", _add_bench, "register a bench; prints its token once")
     sub.add_argument("bench_id")

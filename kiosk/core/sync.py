@@ -18,6 +18,7 @@ import gzip
 import json
 import logging
 import random
+import shutil
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -319,7 +320,10 @@ class SyncClient:
         return {"app_version": _app_version(), "bench_id": self.config.bench_id,
                 "backlog": backlog["suggestions"] + backlog["supports"],
                 "uptime_s": round(time.monotonic() - self.started_at),
-                "store_bytes": store.size_bytes(), **self.health_extra()}
+                "store_bytes": store.size_bytes(),
+                # A full SD card stops the outbox; the previous round's failure says why a bench lags.
+                "disk_free_bytes": shutil.disk_usage(store.path.parent).free,
+                "last_sync_error": self.state().last_error, **self.health_extra()}
 
     def _publish(self, store: BenchStore, *, online: bool, error: str | None, success: bool = False) -> None:
         with self._lock:
