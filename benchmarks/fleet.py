@@ -45,13 +45,14 @@ carry the new fields; and the energy balance of every bench. Exit status 1 if a 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import random
 import sqlite3
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -75,7 +76,7 @@ from kiosk.core.config import Config  # noqa: E402
 from kiosk.core.energy import CRITICAL, EnergyPolicy  # noqa: E402
 from kiosk.core.store import BenchStore, telemetry_sample  # noqa: E402
 from kiosk.core.sync import SyncClient, SyncFailed, backoff_delay  # noqa: E402
-from sync_server.db import Database, connect, open_database  # noqa: E402
+from sync_server.db import Database, open_database  # noqa: E402
 from sync_server.municipalities import slugify  # noqa: E402
 from sync_server.services import fleet as server_fleet  # noqa: E402
 from sync_server.services.benches import add_benches  # noqa: E402
@@ -165,7 +166,7 @@ class Balance:
 class Bench:
     """One bench: controller model, power policy, store, sync client, citizens."""
 
-    def __init__(self, town: str, token: str, folder: Path, server_url: str, options: Options,
+    def __init__(self, town: str, token: str, folder: Path, server_port: int, options: Options,
                  scenario: Scenario, rng: random.Random) -> None:
         self.town, self.slug = town, slugify(town)
         self.id = f"{self.slug}-01"
@@ -177,9 +178,9 @@ class Bench:
         self.policy = EnergyPolicy()
         self.status = PowerStatus()
         self.outage = scenario.outages.get(town)
-        self.proxy = FaultProxy(int(server_url.rsplit(":", 1)[1]), self._decide) if self.outage else None
+        self.proxy = FaultProxy(server_port, self._decide) if self.outage else None
         self.config = Config(bench_id=self.id, municipality=self.slug, token=token, data_dir=folder / self.id,
-                             server_url=self.proxy.url if self.proxy else server_url)
+                             server_url=self.proxy.url if self.proxy else f"http://127.0.0.1:{server_port}")
         self.client = SyncClient(self.config)
         self.session = requests.Session()
         self.store = BenchStore(self.config.store_path)
@@ -371,7 +372,7 @@ class Fleet:
         add_user(self.db, "ngo-admin", "admin", password)
         for town in TOWNS:
             add_user(self.db, f"mod-{slugify(town)}", "moderator", password, [town])
-        self.benches = [Bench(town, tokens[f"{slugify(town)}-01"], folder, self.server.url, options,
+        self.benches = [Bench(town, tokens[f"{slugify(town)}-01"], folder, self.server.port, options,
                               self.scenario, random.Random(self.rng.random())) for town in TOWNS]
         self.by_town = {bench.town: bench for bench in self.benches}
         self.by_id = {bench.id: bench for bench in self.benches}
@@ -542,7 +543,7 @@ def check_alerts(fleet: Fleet) -> list[Check]:
 
 
 def check_health(fleet: Fleet) -> Check:
-    reports = [server_fleet._health(text) for (text,) in _rows(fleet.server.db_path, "SELECT health FROM benches")]
+    reports = [json.loads(text or "{}") for (text,) in _rows(fleet.server.db_path, "SELECT health FROM benches")]
     complete = sum({"disk_free_bytes", "last_sync_error", "backlog", "store_bytes"} <= set(r) for r in reports)
     return Check("health reports: free disk and last sync error", complete == len(fleet.benches),
                  f"{complete} of {len(fleet.benches)} benches")
