@@ -79,7 +79,7 @@ class KioskApp(App):
 
     def build(self) -> ScreenManager:
         self.title = "Smart Bench"
-        from kiosk.ui.widgets import inputs, keyboard, qr  # noqa: F401 - defines the classes kv uses
+        from kiosk.ui.widgets import hideable, inputs, keyboard, qr  # noqa: F401 - defines the classes kv uses
 
         Builder.load_file(str(UI_DIR / "widgets" / "common.kv"))
         from kiosk.ui.screens import SCREENS  # after common.kv: screen rules use its classes
@@ -165,7 +165,8 @@ class KioskApp(App):
         self.text_scale = LARGE_TEXT_SCALE if on else 1.0
 
     def logo_tapped(self) -> None:
-        """Five quick taps on the logo open the maintainer's PIN pad."""
+        """Five quick taps on the attract screen's logo open the maintainer's PIN pad. Only there
+        (the top bar's logo is a plain label): mid-session it would throw a citizen's typing away."""
         now = time.monotonic()
         self._logo_taps = [t for t in self._logo_taps if now - t < MAINTAINER_TAP_WINDOW_S] + [now]
         if len(self._logo_taps) >= MAINTAINER_TAPS:

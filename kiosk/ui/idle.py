@@ -14,7 +14,7 @@ class IdleWatch:
     def __init__(self, timeout_s: float, warning_s: float, *, on_warn: Callable[[int], None],
                  on_calm: Callable[[], None], on_expire: Callable[[], None]) -> None:
         self.timeout_s = timeout_s
-        self.warning_s = warning_s
+        self.warning_s = max(MIN_WARNING_S, warning_s)  # time to read the warning and reach the screen
         self.on_warn, self.on_calm, self.on_expire = on_warn, on_calm, on_expire
         self.armed = False
         self.warning = False
@@ -32,6 +32,7 @@ class IdleWatch:
         if self.warning:
             self.warning = False
             self.on_calm()
+            self.armed = False  # the pending event counts the warning down: arm a fresh check instead
         if not self.armed:
             self.armed = True
             self._schedule(self.timeout_s, self._check)

@@ -1,15 +1,18 @@
 """A real Kivy window, offscreen through SDL + Mesa, shared by the UI tests of this session.
 
-The environment must be set before Kivy is imported, so it is set here at import time. Tests
-drive the Kivy clock by ticking frames of the event loop and tap at screen coordinates with
-``UnitTestTouch``, so a tap goes through the same hit-testing as a finger."""
+The environment must be set before Kivy is imported, so it is set here at import time.
+A tap is a mouse press and release on the Window, the very events SDL gives Kivy for a finger on
+the bench's touchscreen: they go through Kivy's mouse input provider and the event loop, so
+ScrollViews, grabs, disabled and hidden widgets behave exactly as for a citizen. Time is virtual:
+``wait`` moves Kivy's clock forward frame by frame, so a 0.2 s ScrollView hand-off or a 90 s idle
+timeout costs a few ticked frames and no sleeping."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 _KIVY_HOME = tempfile.mkdtemp(prefix="kivy-home-")
@@ -21,10 +24,9 @@ from kiosk.ui.kivy_setup import configure_kivy  # noqa: E402
 configure_kivy(fullscreen=False)
 
 import pytest  # noqa: E402
-from kivy.base import EventLoop  # noqa: E402
+from kivy.base import EventLoop, _runTouchApp_prepare  # noqa: E402
+from kivy.clock import Clock  # noqa: E402
 from kivy.core.window import Window  # noqa: E402
-from kivy.tests.common import UnitTestTouch  # noqa: E402
-from kivy.uix.scrollview import ScrollView  # noqa: E402
 
 from kiosk.core.config import Config  # noqa: E402
 from kiosk.core.energy import EnergyPolicy  # noqa: E402
@@ -35,47 +37,67 @@ from kiosk.ui.app import KioskApp, Services  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "assets" / "sample" / "initiatives.json"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-IDLE_TIMEOUT_S = 0.5
-IDLE_WARNING_S = 0.6
+FRAME_S = 1 / 30  # the kiosk's active frame rate
+TAP_HOLD_S = 0.1  # a quick tap: the finger rests about a tenth of a second
+AFTER_TAP_S = 0.3  # a ScrollView hands a tap on to its children 0.2 s after the finger lifts
 
 
-def _parents(widget):
-    while widget.parent is not None and widget.parent is not widget:
+class VirtualClock:
+    """Kivy's clock reads ``Clock.time``; shifting it moves every scheduled event's deadline closer."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+        self._real = Clock.time
+        Clock.time = lambda: self._real() + self.offset
+
+    def restore(self) -> None:
+        Clock.time = self._real
+
+
+def visible(widget) -> bool:
+    """On the window and not inside anything hidden (opacity is inherited when drawn)."""
+    if widget.get_root_window() is None:
+        return False
+    while widget is not None and widget is not Window:
+        if widget.opacity <= 0:
+            return False
         widget = widget.parent
-        yield widget
+    return True
 
 
 class Kiosk:
     """The running app and a citizen's fingers."""
 
-    def __init__(self, app: KioskApp) -> None:
+    def __init__(self, app: KioskApp, clock: VirtualClock) -> None:
         self.app = app
+        self.clock = clock
 
     def frames(self, n: int = 3) -> None:
         for _ in range(n):
             EventLoop.idle()
 
+    def wait(self, seconds: float, step: float = FRAME_S) -> None:
+        """Let ``seconds`` pass on the Kivy clock, one frame every ``step`` seconds."""
+        for _ in range(max(1, math.ceil(seconds / step - 1e-9))):
+            self.clock.offset += step
+            EventLoop.idle()
+
     def screen(self, name: str | None = None):
         return self.app.manager.get_screen(name or self.app.manager.current)
 
-    def tap_at(self, x: float, y: float) -> None:
-        touch = UnitTestTouch(x, y)
-        touch.touch_down()
-        self.frames(1)
-        touch.touch_up()
-        self.frames(2)
+    def tap_at(self, x: float, y: float, hold_s: float = TAP_HOLD_S) -> None:
+        """A finger at window position (x, y), y up as in Kivy; SDL counts y down from the top."""
+        sdl_y = Window.height - 1 - y
+        Window.dispatch("on_mouse_down", x, sdl_y, "left", [])
+        self.wait(hold_s, step=hold_s / 2)  # two frames: the press is seen before the lift
+        Window.dispatch("on_mouse_up", x, sdl_y, "left", [])
+        self.wait(AFTER_TAP_S, step=0.1)
 
-    def tap(self, widget) -> None:
-        assert widget.get_root_window() is not None, f"{widget} is not on screen"
-        assert not widget.disabled and widget.opacity > 0, f"{widget} cannot be touched"
+    def tap(self, widget, hold_s: float = TAP_HOLD_S) -> None:
+        assert visible(widget) and not widget.disabled, f"{widget} cannot be touched"
         x, y = widget.to_window(*widget.center)
         assert 0 <= x < Window.width and 0 <= y < Window.height, f"{widget} is off screen at {(x, y)}"
-        self.tap_at(x, y)
-        if any(isinstance(parent, ScrollView) for parent in _parents(widget)):
-            # A ScrollView waits to tell a tap from a drag and hands the tap on a bit later.
-            deadline = time.monotonic() + 0.25
-            while time.monotonic() < deadline:
-                self.frames(1)
+        self.tap_at(x, y, hold_s)
 
     def find(self, root=None, *, text: str | None = None, cls: str | None = None, where=None):
         """Visible widgets under ``root`` (default: the window) with this text/class."""
@@ -88,7 +110,7 @@ class Kiosk:
                 continue
             if where is not None and not where(widget):
                 continue
-            if widget.opacity > 0 and widget.get_root_window() is not None:
+            if visible(widget):
                 found.append(widget)
         return found
 
@@ -103,16 +125,23 @@ class Kiosk:
         assert keys, f"no key {text!r} in layout {keyboard.layout_name}/{keyboard.mode}"
         return keys[0]
 
-    def type_on_keys(self, text: str) -> None:
-        """Type ``text`` by tapping keys, using shift for capitals and the symbols page."""
+    def special_key(self, keycode: str):
         keyboard = self.screen().ids.keyboard
-        for char in text:
+        return [k for k in keyboard.walk(restrict=True) if getattr(k, "keycode", "") == keycode][0]
+
+    def type_on_keys(self, text: str) -> None:
+        """Type ``text`` by tapping keys, with shift for capitals (``dž``/``Dž`` is one key)."""
+        index = 0
+        while index < len(text):
+            pair = text[index:index + 2]
+            char = pair if pair.lower() == "dž" else text[index]
             if char == " ":
-                self.tap([k for k in keyboard.walk(restrict=True) if getattr(k, "keycode", "") == "spacebar"][0])
-                continue
-            if char.isupper():
-                self.tap([k for k in keyboard.walk(restrict=True) if getattr(k, "keycode", "") == "shift"][0])
-            self.tap(self.key(char))
+                self.tap(self.special_key("spacebar"))
+            else:
+                if char != char.lower():
+                    self.tap(self.special_key("shift"))
+                self.tap(self.key(char))
+            index += len(char)
 
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -126,19 +155,24 @@ class Kiosk:
 @pytest.fixture(scope="session")
 def kiosk_app(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("bench")
-    config = Config(municipality="mostar", data_dir=data_dir, idle_timeout_s=IDLE_TIMEOUT_S,
-                    server_url="https://klupe.example.ba")
+    # The real idle times: the virtual clock makes waiting for them cheap.
+    config = Config(municipality="mostar", data_dir=data_dir, server_url="https://klupe.example.ba")
     store = BenchStore(config.store_path)
     store.apply_initiatives(json.loads(SAMPLE.read_text(encoding="utf-8")))
     services = Services(config=config, store=store, translator=Translator(), energy=EnergyPolicy(config.energy))
-    app = KioskApp(services, idle_warning_s=IDLE_WARNING_S)
+    clock = VirtualClock()
+    app = KioskApp(services)
     app._run_prepare()
+    # What App.run does next, short of its endless loop: the input providers of kivy_setup's
+    # [input] section (the mouse provider SDL feeds), the post-processing, the event loop started.
+    _runTouchApp_prepare(app.root)
     app.frames.active_fps = app.frames.idle_fps = 0  # tests tick frames as fast as they can
     app.frames.woken()
-    kiosk = Kiosk(app)
+    kiosk = Kiosk(app, clock)
     kiosk.frames(3)
     yield kiosk
     app.stop()
+    clock.restore()
     store.close()
 
 

@@ -16,7 +16,7 @@ def start(kiosk, language: str):
     assert kiosk.app.language == language
 
 
-@pytest.mark.xfail(reason="UI harness: taps after an earlier test leave keys disabled or miss ScrollView children; under investigation", strict=False)
+
 @pytest.mark.parametrize("language", ["sr", "sr-Latn"])
 def test_every_screen_in_both_scripts(kiosk, language):
     suffix = "cyrillic" if language == "sr" else "latin"
@@ -68,7 +68,7 @@ def test_search_as_you_type_finds_across_scripts(kiosk):
     assert not kiosk.screen().typing
 
 
-@pytest.mark.xfail(reason="UI harness: taps after an earlier test leave keys disabled or miss ScrollView children; under investigation", strict=False)
+
 def test_category_filter(kiosk):
     start(kiosk, "en")
     kiosk.tap(kiosk.button("Youth"))
@@ -91,7 +91,7 @@ def test_support_once_per_session(kiosk):
     assert store.backlog()["supports"] == before + 1
 
 
-@pytest.mark.xfail(reason="UI harness: taps after an earlier test leave keys disabled or miss ScrollView children; under investigation", strict=False)
+
 @pytest.mark.parametrize("language,layout,text", [
     ("bs", "latin", "Đaci žele džep šuma ćup"),
     ("sr", "cyrillic", "Љубиње њива ђак џеп ћуприја"),
@@ -117,7 +117,7 @@ def test_suggestion_typed_on_each_layout_gets_a_receipt(kiosk, language, layout,
     assert qr.width >= 206, "35 mm at 149 dpi"
 
 
-@pytest.mark.xfail(reason="UI harness: taps after an earlier test leave keys disabled or miss ScrollView children; under investigation", strict=False)
+
 def test_keyboard_switches_layout_and_dz_is_one_key(kiosk):
     start(kiosk, "hr")
     kiosk.tap(kiosk.button(tr._("Suggest an idea")))
@@ -130,7 +130,7 @@ def test_keyboard_switches_layout_and_dz_is_one_key(kiosk):
     assert kiosk.screen().ids.text.text == "džџ7"
 
 
-@pytest.mark.xfail(reason="UI harness: taps after an earlier test leave keys disabled or miss ScrollView children; under investigation", strict=False)
+
 def test_language_switch_mid_typing_keeps_the_text(kiosk):
     start(kiosk, "bs")
     kiosk.tap(kiosk.button(tr._("Suggest an idea")))
@@ -144,7 +144,7 @@ def test_language_switch_mid_typing_keeps_the_text(kiosk):
     assert kiosk.find(screen, text="Преглед"), "the labels follow the language"
 
 
-@pytest.mark.xfail(reason="UI harness: taps after an earlier test leave keys disabled or miss ScrollView children; under investigation", strict=False)
+
 def test_contact_in_text_is_pointed_out_and_duplicates_refused(kiosk):
     start(kiosk, "en")
     kiosk.tap(kiosk.button(tr._("Suggest an idea")))
@@ -159,14 +159,14 @@ def test_contact_in_text_is_pointed_out_and_duplicates_refused(kiosk):
     kiosk.tap(kiosk.button(tr._("Send")))
     assert kiosk.app.manager.current == "thanks"
     kiosk.tap(kiosk.button(tr._("Write another idea")))
-    kiosk.screen().ids.text.insert_text("call me about the park")
+    kiosk.screen().ids.text.insert_text("call me on  about the PARK")  # what was sent, typed again
     kiosk.tap(kiosk.button(tr._("Preview")))
     kiosk.tap(kiosk.button(tr._("Send")))
     assert kiosk.app.manager.current == "suggest"
     assert "same text" in kiosk.screen().message
 
 
-@pytest.mark.xfail(reason="UI harness: taps after an earlier test leave keys disabled or miss ScrollView children; under investigation", strict=False)
+
 def test_contact_needs_consent(kiosk):
     start(kiosk, "en")
     kiosk.tap(kiosk.button(tr._("Suggest an idea")))
@@ -182,19 +182,27 @@ def test_contact_needs_consent(kiosk):
     assert saved.contact == "ana@example.org"
 
 
-@pytest.mark.xfail(reason="UI harness: taps after an earlier test leave keys disabled or miss ScrollView children; under investigation", strict=False)
+
 def test_idle_warning_then_reset_wipes_typing(kiosk):
     start(kiosk, "en")
     kiosk.tap(kiosk.button(tr._("Suggest an idea")))
     kiosk.type_on_keys("unsent")
-    kiosk.frames(1)
-    while not kiosk.app.idle.warning:
-        kiosk.frames(1)
+    idle, screen = kiosk.app.idle, kiosk.screen()
+    kiosk.wait(idle.timeout_s - 3, step=1.0)
+    assert not idle.warning, "no warning before the idle timeout"
+    for _ in range(8):
+        kiosk.wait(0.5, step=0.5)
+        if idle.warning:
+            break
+    warning = kiosk.find(cls="IdleWarning")
+    assert warning and warning[0].seconds_left >= 20
     kiosk.screenshot("idle-warning")
-    kiosk.tap_at(10, 10)  # one tap anywhere continues
-    assert not kiosk.app.idle.warning and kiosk.app.manager.current == "suggest"
-    assert kiosk.screen().ids.text.text == "unsent"
-    while kiosk.app.manager.current != "attract":
-        kiosk.frames(1)
-    assert kiosk.screen("suggest").ids.text.text == ""
+    kiosk.wait(19, step=1.0)
+    assert idle.warning and screen.ids.text.text == "unsent", "at least 20 s to come back"
+    kiosk.tap(kiosk.key("x"))  # one tap anywhere continues, and does nothing else
+    assert not idle.warning and not kiosk.find(cls="IdleWarning")
+    assert kiosk.app.manager.current == "suggest" and screen.ids.text.text == "unsent"
+    kiosk.wait(idle.timeout_s + idle.warning_s + 1, step=1.0)
+    assert kiosk.app.manager.current == "attract"
+    assert screen.ids.text.text == ""
     assert kiosk.app.language == "bs", "back to the bench's default language"

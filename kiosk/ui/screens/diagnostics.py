@@ -35,6 +35,22 @@ def _value(value: Any, unit: str = "") -> str:
 class DiagnosticsScreen(KioskScreen):
     def on_kv_post(self, *args: Any) -> None:
         self._tick = None
+        self._port_states: dict[str, Any] = {}
+        self._port_buttons: list[tuple[Any, bool]] = []  # (button, switches on)
+        self._build_ports()
+
+    def _build_ports(self) -> None:
+        """One row per port, made once: the refresh only changes texts (no widget churn each second)."""
+        ports = self.ids.ports
+        for name in SWITCHABLE_PORTS:
+            ports.add_widget(Factory.Body(text=name, size_hint_x=None, width=120))
+            self._port_states[name] = Factory.Body()
+            ports.add_widget(self._port_states[name])
+            for on in (True, False):
+                button = Factory.QuietButton(size_hint_x=None, width=120)
+                button.bind(on_release=lambda _b, name=name, on=on: self.app.switch_port(name, on))
+                self._port_buttons.append((button, on))
+                ports.add_widget(button)
 
     def on_enter(self, *args: Any) -> None:
         if self.app.services.monitor is not None:
@@ -88,16 +104,10 @@ class DiagnosticsScreen(KioskScreen):
 
     def refresh(self) -> None:
         self.ids.info.text = "\n".join(self.lines())
-        ports = self.ids.ports
-        ports.clear_widgets()
         known = self.app.power.ports
-        for name in SWITCHABLE_PORTS:
+        for name, label in self._port_states.items():
             port = known.get(name)
-            ports.add_widget(Factory.Body(text=name, size_hint_x=None, width=120))
-            state = "–" if port is None else f"{port.state}  {_value(port.current_a, ' A')}"
-            ports.add_widget(Factory.Body(text=state))
-            for on in (True, False):
-                button = Factory.QuietButton(text=_("On") if on else _("Off"), size_hint_x=None, width=120,
-                                             disabled=self.app.services.monitor is None)
-                button.bind(on_release=lambda _b, name=name, on=on: self.app.switch_port(name, on))
-                ports.add_widget(button)
+            label.text = "–" if port is None else f"{port.state}  {_value(port.current_a, ' A')}"
+        for button, on in self._port_buttons:
+            button.text = _("On") if on else _("Off")
+            button.disabled = self.app.services.monitor is None
