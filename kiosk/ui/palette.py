@@ -35,7 +35,7 @@ TEXT_PAIRS = (
     ("text", "page"), ("muted", "page"), ("text", "card"), ("muted", "card"), ("primary", "card"),
     ("primary", "page"), ("on_primary", "primary"), ("on_support", "support"), ("on_warn", "warn"),
     ("warn", "card"), ("warn", "page"), ("support", "card"), ("on_key", "key"), ("on_chip", "chip"),
-    ("on_bar", "bar"), ("on_primary", "bar"), ("text", "keyboard"),
+    ("on_bar", "bar"), ("on_primary", "bar"), ("text", "keyboard"), ("on_key", "keyboard"),
 )
 
 

@@ -33,6 +33,8 @@ from kiosk.core.energy import EnergyPolicy  # noqa: E402
 from kiosk.core.store import BenchStore  # noqa: E402
 from kiosk.i18n.translator import Translator  # noqa: E402
 from kiosk.ui.app import KioskApp, Services  # noqa: E402
+from kiosk.ui.names import LANGUAGE_NAMES  # noqa: E402
+from kiosk.ui.tr import tr  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "assets" / "sample" / "initiatives.json"
@@ -142,6 +144,23 @@ class Kiosk:
                     self.tap(self.special_key("shift"))
                 self.tap(self.key(char))
             index += len(char)
+
+    def start(self, language: str) -> None:
+        """Touch the attract screen's button of ``language``."""
+        self.tap(self.button(LANGUAGE_NAMES[language]))
+        assert self.app.manager.current == "initiatives" and self.app.language == language
+
+    def open_pin(self) -> None:
+        """The hidden gesture: five taps on the attract screen's logo."""
+        logo = self.find(self.screen("attract"), text=tr._("Smart Bench"))[0]
+        for _ in range(5):
+            self.tap(logo)
+        assert self.app.manager.current == "pin"
+
+    def type_pin(self, pin: str) -> None:
+        for digit in pin:
+            self.tap(self.button(digit))
+        self.tap(self.button("OK"))
 
     def screenshot(self, name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -1,39 +1,44 @@
-"""The hidden maintainer entry: five taps on the logo, then the PIN."""
+"""The hidden maintainer entry: five taps on the attract screen's logo, then the PIN."""
 from __future__ import annotations
 
-
-def open_pin(kiosk):
-    logo = kiosk.find(kiosk.screen(), text="Pametna klupa")[0]
-    for _ in range(5):
-        kiosk.tap(logo)
-    assert kiosk.app.manager.current == "pin"
-
-
-def type_pin(kiosk, pin: str):
-    for digit in pin:
-        kiosk.tap(kiosk.button(digit))
-    kiosk.tap(kiosk.button("OK"))
+from kiosk.ui.tr import tr
 
 
 def test_wrong_pin_is_refused(kiosk):
-    open_pin(kiosk)
-    type_pin(kiosk, "1234")
+    kiosk.open_pin()
+    kiosk.type_pin("1234")
     assert kiosk.app.manager.current == "pin"
     assert kiosk.screen().message == "Pogrešan PIN."
     kiosk.screenshot("pin-wrong")
 
 
 def test_demo_pin_opens_diagnostics(kiosk):
-    open_pin(kiosk)
-    type_pin(kiosk, "0000")
+    kiosk.open_pin()
+    kiosk.type_pin("0000")
     assert kiosk.app.manager.current == "diagnostics"
-    info = kiosk.screen().ids.info.text
+    screen = kiosk.screen()
+    info = screen.ids.info.text
     assert "Verzija aplikacije" in info and "Čeka slanje" in info
+    ports = list(screen.ids.ports.children)
+    kiosk.wait(2.5, step=0.5)  # two refreshes
+    assert list(screen.ids.ports.children) == ports, "a refresh changes texts, not widgets"
+    kiosk.tap(kiosk.button(tr._("Back to the start screen")))
+    assert kiosk.app.manager.current == "attract"
 
 
 def test_four_taps_do_nothing(kiosk):
-    logo = kiosk.find(kiosk.screen(), text="Pametna klupa")[0]
+    logo = kiosk.find(kiosk.screen(), text=tr._("Smart Bench"))[0]
     for _ in range(4):
         kiosk.tap(logo)
-    # The fourth tap on the attract screen's logo is consumed by the logo, not "touch to start".
+    # The taps on the attract screen's logo are the logo's, not "touch to start".
     assert kiosk.app.manager.current == "attract"
+
+
+def test_top_bar_logo_is_no_way_out_mid_session(kiosk):
+    kiosk.start("bs")
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    kiosk.type_on_keys("park")  # typed text that the gesture would throw away
+    logo = kiosk.find(kiosk.screen(), where=lambda w: str(getattr(w, "text", "")).startswith(tr._("Smart Bench") + "\n"))[0]
+    for _ in range(5):
+        kiosk.tap(logo)
+    assert kiosk.app.manager.current == "suggest" and kiosk.screen().ids.text.text == "park"
