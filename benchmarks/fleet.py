@@ -83,7 +83,7 @@ from sync_server.services.benches import add_benches  # noqa: E402
 from sync_server.services.initiatives import VISIBLE, create_initiative, publish_initiative  # noqa: E402
 from sync_server.services.people import add_user  # noqa: E402
 from sync_server.services.suggestions import confirm_suggestion, decline_suggestion  # noqa: E402
-from sync_server.web.fleet_alerts import alerts_for  # noqa: E402
+from sync_server.web.fleet_alerts import alerts_for, silent_after_s  # noqa: E402
 from sync_server.web.fleet_settings import FleetSettings  # noqa: E402
 
 LOCAL = ZoneInfo("Europe/Sarajevo")
@@ -194,6 +194,7 @@ class Bench:
         self.failures = 0
         self.rounds = Counter()  # ok / failed
         self.last_ok: float | None = None
+        self.reported_interval_s: float | None = None  # the sync interval of the last round's health
         self.delivered: dict[str, Any] | None = None  # the newest sample the server has
         self.overrides: dict[str, str] = {}  # fields forced into the controller's blocks (faults)
         self.balance = Balance()
@@ -263,6 +264,7 @@ class Bench:
     def sync(self, store: BenchStore | None = None) -> bool:
         """One real round; schedules the next one as the sync thread would."""
         self.flush()
+        self.client.set_interval(self.policy.plan.sync_interval_s)  # as the kiosk does; its health reports it
         try:
             self.client.run_once(store or self.store, self.session)
         except SyncFailed as error:
@@ -273,6 +275,7 @@ class Bench:
         self.failures = 0
         self.rounds["ok"] += 1
         self.last_ok = self.now
+        self.reported_interval_s = self.client.interval_s
         self.delivered = self.newest  # a successful round uploads every pending sample
         self.next_round = self.now + self.policy.plan.sync_interval_s
         return True
@@ -343,9 +346,10 @@ def truth(bench: Bench, settings: FleetSettings) -> tuple[set[str], set[str]]:
     """The alerts bench ``bench``'s own state calls for: (must fire, may fire)."""
     must, maybe = set(), set()
     quiet_s = bench.now - (bench.last_ok or 0.0)
-    if quiet_s > settings.silent_after_s + MARGIN_S:
+    allowed_s = silent_after_s(bench.reported_interval_s, settings)
+    if quiet_s > allowed_s + MARGIN_S:
         must.add("silent")
-    elif quiet_s > settings.silent_after_s - MARGIN_S:
+    elif quiet_s > allowed_s - MARGIN_S:
         maybe.add("silent")
     sample = bench.delivered
     if sample is not None:

@@ -323,7 +323,9 @@ class SyncClient:
                 "store_bytes": store.size_bytes(),
                 # A full SD card stops the outbox; the previous round's failure says why a bench lags.
                 "disk_free_bytes": shutil.disk_usage(store.path.parent).free,
-                "last_sync_error": self.state().last_error, **self.health_extra()}
+                "last_sync_error": self.state().last_error,
+                # The server's "silent" alert allows for a bench that syncs less to save energy.
+                "sync_interval_s": self.interval_s, **self.health_extra()}
 
     def _publish(self, store: BenchStore, *, online: bool, error: str | None, success: bool = False) -> None:
         with self._lock:

@@ -30,7 +30,7 @@ def alerts_for(bench: BenchState, now: datetime, settings: FleetSettings) -> lis
         return []
     found: list[Alert] = []
     # A bench that never called is measured from its provisioning: it should have called by now.
-    if (now - (bench.last_contact_at or bench.created_at)).total_seconds() > settings.silent_after_s:
+    if (now - (bench.last_contact_at or bench.created_at)).total_seconds() > silent_after_s(bench.health.get("sync_interval_s"), settings):
         if bench.last_contact_at is None:
             found.append(Alert("silent", CRITICAL, N_("Never contacted the server")))
         else:
@@ -54,6 +54,16 @@ def alerts_for(bench: BenchState, now: datetime, settings: FleetSettings) -> lis
         if low:
             found.append(Alert("low_battery", WARNING, N_("Battery low: %(level)s"), {"level": low}))
     return sorted(found, key=lambda alert: SEVERITY_RANK[alert.severity])
+
+
+def silent_after_s(sync_interval_s: object, settings: FleetSettings) -> float:
+    """How long a bench may stay quiet, given the sync interval its last health report gave. A
+    bench saving energy syncs less often (every 30 min in saver mode, every few hours in critical):
+    it is silent only after missing two of its own rounds, never sooner than the fleet's
+    threshold. (Its low battery has its own alert.)"""
+    if isinstance(sync_interval_s, (int, float)) and not isinstance(sync_interval_s, bool) and sync_interval_s > 0:
+        return max(settings.silent_after_s, 2 * float(sync_interval_s) + 60)
+    return settings.silent_after_s
 
 
 def worst_first_key(bench: BenchState, alerts: list[Alert]) -> tuple[int, int, float, str, str]:

@@ -38,6 +38,15 @@ def test_silent_fires_only_after_the_threshold() -> None:
     assert silent[0].values == {"since": "23.11. 12:29"}  # local time (CET) of the last contact
 
 
+def test_a_bench_saving_energy_is_silent_only_after_missing_two_of_its_own_rounds() -> None:
+    critical = {"sync_interval_s": 3 * 3600}  # a bench in critical mode syncs every 3 hours
+    assert kinds(bench(contact_ago=timedelta(hours=2), health=critical)) == []
+    assert kinds(bench(contact_ago=timedelta(hours=6, minutes=2), health=critical)) == ["silent"]
+    # A short interval never makes the fleet's threshold shorter; nonsense is ignored.
+    assert kinds(bench(contact_ago=timedelta(minutes=25), health={"sync_interval_s": 10})) == []
+    assert kinds(bench(contact_ago=timedelta(minutes=31), health={"sync_interval_s": "soon"})) == ["silent"]
+
+
 def test_silent_threshold_is_configurable() -> None:
     settings = FleetSettings.from_env({"SMART_BENCH_SILENT_MINUTES": "5"})
     assert settings.silent_after_s == 300
