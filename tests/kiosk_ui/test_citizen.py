@@ -29,6 +29,7 @@ def test_every_screen_in_both_scripts(kiosk, language):
     row = kiosk.find(cls="InitiativeRow")[1]
     kiosk.tap(row)
     assert kiosk.app.manager.current == "initiative" and kiosk.screen().initiative_id == row.initiative_id
+    assert kiosk.find(kiosk.screen(), text=row.title, cls="Heading"), "the initiative's text is shown"
     kiosk.screenshot(f"initiative-{suffix}")
     kiosk.tap(kiosk.button(tr._("Write a suggestion about this")))
     kiosk.type_on_keys("Клупе" if language == "sr" else "Klupe")

@@ -12,10 +12,14 @@ from kiosk.ui.screens.initiatives import initiative_texts, row_data
 
 load_kv(__file__)
 
+EMPTY = {"initiative_id": "", "title": "", "summary": "", "meta": "", "note": "", "supporters": "", "body": ""}
+
 
 class InitiativeScreen(KioskScreen):
     initiative_id = StringProperty("")
-    shown = DictProperty()  # row_data plus "body"
+    # row_data plus "body". kv reads it as root.shown["title"]: Kivy does not re-evaluate
+    # root.shown.get(...) when the dict is replaced, so every key is always present.
+    shown = DictProperty(EMPTY)
     supported = BooleanProperty(False)
     qr_data = StringProperty("")
 
@@ -29,7 +33,7 @@ class InitiativeScreen(KioskScreen):
     def _show(self) -> None:
         initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
         if initiative is None:
-            self.shown = {}
+            self.shown = EMPTY
             return
         language = self.app.language
         texts, _note = initiative_texts(initiative, language)
