@@ -144,10 +144,13 @@ def _use_offscreen_window(folder: Path) -> None:
     os.environ.setdefault("KIVY_HOME", str(folder / "kivy"))
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_signals() -> None:
+    # SIGTERM ends the demo the way Ctrl-C does. SIGINT is set too, because a shell starting us in
+    # the background (``&``) hands it over ignored.
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
     signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def run_kiosk_window(overrides: dict[str, str], *, fullscreen: bool, exit_after: float | None) -> int:
@@ -194,7 +197,7 @@ def main(args: argparse.Namespace) -> int:
             _use_offscreen_window(folder)
         # Kivy's own console log would repeat every line of Python's logging, in colour.
         os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
-        _stop_on_sigterm()
+        _stop_on_signals()
         children = Children()
         cleanup.callback(children.stop)
         try:

@@ -4,11 +4,16 @@ at IDLE_FPS; the first touch brings back the energy plan's rate. The cost is the
 first touch (at most 1 / IDLE_FPS), not of the touches after it.
 
 Kivy's default clock sleeps a whole frame whatever is scheduled, and SDL's event queue is read
-once a frame, so the idle frame rate alone sets the idle cost: about 0.5 ms of CPU per idle frame
-here (benchmarks/kiosk.py: 4 fps ~0.2 % of a core, 2 fps ~0.1 %, 30 fps ~1-1.75 %)."""
+once a frame, so when nothing is drawn the idle frame rate alone sets the cost: about 0.5 ms of
+CPU per idle frame here (benchmarks/kiosk.py: 4 fps ~0.2 % of a core, 2 fps ~0.1 %, 30 fps
+~1-1.3 %). A frame that draws costs far more (a full-window redraw), so what would redraw
+while nobody is there is stopped too: a focused field's blinking cursor (a visitor who walked off
+mid-typing) is held steady until the next touch."""
 from __future__ import annotations
 
+from kivy.base import EventLoop
 from kivy.clock import Clock
+from kivy.uix.textinput import TextInput
 
 IDLE_FPS = 2  # a first touch waits 0.25 s on average, 0.5 s at most
 SETTLE_S = 3.0  # kinetic scrolling and button feedback finish within this after the last touch
@@ -19,6 +24,7 @@ class FrameGovernor:
         self.active_fps = active_fps
         self.idle_fps = idle_fps
         self._settle = Clock.create_trigger(self.settle, settle_s)
+        self._held_cursors: list[TextInput] = []
         self.woken()
 
     @property
@@ -31,11 +37,25 @@ class FrameGovernor:
     def woken(self) -> None:
         """Something happens (a touch, a screen change): full rate until it settles."""
         self._set(self.active_fps)
+        for field in self._held_cursors:
+            field.cursor_blink = True
+        self._held_cursors = []
         self._settle.cancel()
         self._settle()
 
     def settle(self, *args: object) -> None:
         self._set(min(self.idle_fps, self.active_fps))
+        self._hold_cursors()
+
+    def _hold_cursors(self) -> None:
+        window = EventLoop.window
+        if window is None:
+            return
+        for top in window.children:
+            for widget in top.walk(restrict=True):
+                if isinstance(widget, TextInput) and widget.focus and widget.cursor_blink:
+                    widget.cursor_blink = False  # Kivy then shows the cursor steadily
+                    self._held_cursors.append(widget)
 
     def set_active_fps(self, fps: float) -> None:
         """The energy plan's frame rate for when someone uses the bench."""

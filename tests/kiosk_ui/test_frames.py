@@ -63,3 +63,16 @@ def test_idle_rate_never_above_the_active_rate(kiosk, frames):
     frames.set_active_fps(1)
     kiosk.frames(1)
     assert frames.fps == 1
+
+
+def test_a_focused_fields_cursor_stops_blinking_while_idle_and_blinks_again_at_a_touch(kiosk, frames):
+    kiosk.app.go("initiatives")
+    search = kiosk.screen().ids.search
+    search.focus = True
+    kiosk.frames(1)
+    assert frames.fps == IDLE_FPS and search.focus
+    assert not search.cursor_blink  # nothing redraws the window while nobody is there
+    touch = UnitTestTouch(10, 10)
+    touch.touch_down()
+    assert search.cursor_blink
+    touch.touch_up()
