@@ -84,7 +84,9 @@ class Config:
     diagnostics_pin_hash: str = DEMO_PIN_HASH
     energy: EnergyThresholds = EnergyThresholds()
     data_dir: Path = Path.home() / ".local" / "share" / "smart-bench"
-    source: str = "built-in defaults"  # where the values came from, for the diagnostics screen
+    # Where the values came from, for the diagnostics screen (which words it in the reader's language).
+    config_file: Path | None = None
+    env_overrides: tuple[str, ...] = ()
 
     @property
     def default_language(self) -> str:
@@ -291,9 +293,8 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
         settings["energy"] = EnergyThresholds(**{k: v for k, v in energy_values.items() if v is not None})
     except ValueError as error:
         raise ConfigError(f"[energy] in {path or 'the environment'}: {error}") from None
-    overridden = sorted(name for name in environ if name.startswith(ENV_PREFIX))
-    settings["source"] = ", ".join(filter(None, [str(path) if path else "built-in defaults",
-                                                 f"overrides: {', '.join(overridden)}" if overridden else ""]))
+    settings["config_file"] = Path(path) if path else None
+    settings["env_overrides"] = tuple(sorted(name for name in environ if name.startswith(ENV_PREFIX)))
     return Config(**settings)
 
 

@@ -55,7 +55,7 @@ def test_environment_variables_override_the_file(tmp_path: Path) -> None:
                                         "SMART_BENCH_ENERGY_MIN_DWELL_S": "1200"})
     assert config.token == "from-env" and config.languages == ("hr", "en")
     assert config.energy.min_dwell_s == 1200
-    assert "SMART_BENCH_TOKEN" in config.source
+    assert "SMART_BENCH_TOKEN" in config.env_overrides and config.config_file == path
 
 
 @pytest.mark.parametrize("text, expected", [

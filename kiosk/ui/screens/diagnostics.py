@@ -43,11 +43,11 @@ class DiagnosticsScreen(KioskScreen):
         """One row per port, made once: the refresh only changes texts (no widget churn each second)."""
         ports = self.ids.ports
         for name in SWITCHABLE_PORTS:
-            ports.add_widget(Factory.Body(text=name, size_hint_x=None, width=120))
-            self._port_states[name] = Factory.Body()
+            ports.add_widget(Factory.PortCell(text=name, size_hint_x=None, width=120))
+            self._port_states[name] = Factory.PortCell()
             ports.add_widget(self._port_states[name])
             for on in (True, False):
-                button = Factory.QuietButton(size_hint_x=None, width=120)
+                button = Factory.QuietButton(size_hint_x=None, width=170)
                 button.bind(on_release=lambda _b, name=name, on=on: self.app.switch_port(name, on))
                 self._port_buttons.append((button, on))
                 ports.add_widget(button)
@@ -67,13 +67,21 @@ class DiagnosticsScreen(KioskScreen):
             self.app.update_power(self.app.services.monitor.status())
         self.refresh()
 
+    @staticmethod
+    def mode_name(mode: str) -> str:
+        """The energy policy's mode as a maintainer reads it."""
+        names = {"normal": _("normal operation"), "saver": _("saving energy"),
+                 "critical": _("critical battery: ports off")}
+        return names.get(mode, mode)
+
     def lines(self) -> list[str]:
         app, config = self.app, self.app.config_
         power = app.power
         lines = [
             f"{_('App version')}: {app_version()}   {_('Bench')}: {config.bench_id} ({config.municipality})",
-            f"{_('Configuration')}: {config.source}",
-            f"{_('Energy mode')}: {app.energy_mode}   {_('Frame rate now')}: {app.frames.fps:g}/s   "
+            f"{_('Configuration')}: {config.config_file or _('built-in defaults')}"
+            + (f"; {_('overridden by')} {', '.join(config.env_overrides)}" if config.env_overrides else ""),
+            f"{_('Energy mode')}: {self.mode_name(app.energy_mode)}   {_('Frame rate now')}: {app.frames.fps:g}/s   "
             f"{_('Backlight')}: {_value(getattr(app.services.backlight, 'percent', None), ' %')}",
             f"{_('Battery')}: {_value(power.battery_v, ' V')}  {_value(power.battery_a, ' A')}  "
             f"{_('Charge')}: {_value(power.soc_pct, ' %')}   {_('Solar')}: {_value(power.solar_v, ' V')}  "
