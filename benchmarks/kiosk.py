@@ -13,7 +13,8 @@ SDL + Mesa (no display needed), over a store of N generated initiatives. Figures
   fling, frames unthrottled so a frame's time is its work): p50, p95, max;
 - memory: PSS of the child (/proc/<pid>/smaps_rollup) on the attract screen (the list not yet
   loaded), idle on the list, and after scrolling.
-``--stock`` keeps the loop at the active rate (what Kivy does without the governor);
+``--stock`` keeps the loop at the active rate (what Kivy does without the governor; the
+governor's steady cursor while idle still applies);
 ``--idle-fps`` overrides the governor's idle rate, to compare rates.
 """
 from __future__ import annotations
