@@ -62,7 +62,7 @@ from zoneinfo import ZoneInfo
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, this folder comes first on sys.path, where benchmarks/kiosk.py would shadow
+# Run as a script, this folder comes first on sys.path, where benchmarks/kiosk_app.py would shadow
 # the kiosk package: put the test helpers' folders there instead.
 sys.path[:] = [str(ROOT / "tests"), str(ROOT / "tests" / "sync"), str(ROOT),
                *(p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent)]

@@ -5,7 +5,7 @@ first touch (at most 1 / IDLE_FPS), not of the touches after it.
 
 Kivy's default clock sleeps a whole frame whatever is scheduled, and SDL's event queue is read
 once a frame, so when nothing is drawn the idle frame rate alone sets the cost: about 0.5 ms of
-CPU per idle frame here (benchmarks/kiosk.py: 4 fps ~0.2 % of a core, 2 fps ~0.1 %, 30 fps
+CPU per idle frame here (benchmarks/kiosk_app.py: 4 fps ~0.2 % of a core, 2 fps ~0.1 %, 30 fps
 ~1-1.3 %). A frame that draws costs far more (a full-window redraw), so what would redraw
 while nobody is there is stopped too: a focused field's blinking cursor (a visitor who walked off
 mid-typing) is held steady until the next touch."""

@@ -1,6 +1,6 @@
 """What the kiosk window costs a solar bench: start-up, idle CPU, scrolling, memory.
 
-    .venv/bin/python benchmarks/kiosk.py [--seconds 60] [--initiatives 10000] [--idle-fps N] [--stock]
+    .venv/bin/python benchmarks/kiosk_app.py [--seconds 60] [--initiatives 10000] [--idle-fps N] [--stock]
 
 The kiosk runs in a child process with its real main loop and frame governor, offscreen through
 SDL + Mesa (no display needed), over a store of N generated initiatives. Figures printed:
