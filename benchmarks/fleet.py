@@ -62,10 +62,8 @@ from zoneinfo import ZoneInfo
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, this folder comes first on sys.path, where benchmarks/kiosk_app.py would shadow
-# the kiosk package: put the test helpers' folders there instead.
-sys.path[:] = [str(ROOT / "tests"), str(ROOT / "tests" / "sync"), str(ROOT),
-               *(p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent)]
+# The server and fault-proxy helpers live with the tests.
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "tests" / "sync"), str(ROOT)]
 
 from fault_proxy import FaultProxy  # noqa: E402
 from live_server import LiveServer  # noqa: E402
