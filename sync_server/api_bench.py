@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .auth import Bench, bench_for_token
 from .db import Database, ThreadLocalDatabases
 from .limits import RateLimiter
 from .problems import MEDIA_TYPE, Problem, unauthorized
-from .schemas import (SUGGESTIONS_BODY, SUPPORTS_BODY, TELEMETRY_BODY, BatchResult, Feed, ProblemDetails,
-                      ReceiptStatus, TelemetryResult)
+from .schemas import (SUGGESTIONS_BODY, SUPPORTS_BODY, TELEMETRY_BODY, BatchResult, BenchSettings, Feed,
+                      ProblemDetails, ReceiptStatus, ReleaseOffer, TelemetryResult)
+from .services import releases, remote_settings
 from .services.benches import touch
 from .services.initiatives import feed, ingest_supports
 from .services.suggestions import ingest_suggestions, status_by_receipt
@@ -164,3 +166,51 @@ async def get_status(request: Request, code: str,
     if status is None:
         raise Problem(404, "unknown-receipt", "no suggestion has this receipt code")
     return status
+
+
+@router.get("/release", response_model=ReleaseOffer, responses=_problems(401, 422, 429))
+async def get_release(request: Request,
+                      channel: str = Query("stable", max_length=32, description="the bench's update channel"),
+                      credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+    """The release of the channel rolled out to this bench (to it, its municipality or the network,
+    the newest rollout winning), with the SHA-256 and signature the bench checks before installing."""
+
+    def work(bench: Bench, db: Database) -> dict[str, Any]:
+        offer = releases.offer(db, bench, channel)
+        if offer is None:
+            return {"version": None}
+        return {**{key: offer[key] for key in ("version", "channel", "size", "sha256", "signature")},
+                "url": f"{router.prefix}/releases/{offer['version']}"}
+
+    return _as_bench(request, credentials, work)
+
+
+@router.get("/releases/{version}", response_class=Response, responses={
+    200: {"content": {"application/octet-stream": {}}, "description": "the release file (a wheel)"},
+    **_problems(401, 404, 429)})
+def get_release_file(request: Request, version: str,
+                     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> Response:
+    """A published release file. A plain function: FastAPI runs it on a worker thread, so sending
+    megabytes never stalls the event loop that serves the other benches."""
+
+    def work(bench: Bench, db: Database) -> tuple[str, bytes] | None:
+        return releases.release_file(db, version)
+
+    found = _as_bench(request, credentials, work)
+    if found is None:
+        raise Problem(404, "unknown-release", "no release has this version")
+    filename, content = found
+    return Response(content, media_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/settings", response_model=BenchSettings, responses=_problems(401, 429))
+async def get_settings(request: Request,
+                       credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+    """The remote settings for this bench, merged from the network's, its municipality's and its
+    own layer, with their version: the bench applies a version it has not applied yet."""
+
+    def work(bench: Bench, db: Database) -> dict[str, Any]:
+        return remote_settings.for_bench(db, bench.id, bench.municipality)
+
+    return _as_bench(request, credentials, work)

@@ -166,8 +166,42 @@ CREATE TABLE ngo_applications (
 );
 """
 
+# Remote updates and settings (issue #15, items 2 and 3): signed releases with the file itself, staged
+# rollouts (the newest rollout that covers a bench wins), and settings layers for the network, a
+# municipality or a bench, each numbered from one counter so a bench's merged version only grows.
+SCHEMA_UPDATES_SETTINGS = """
+CREATE TABLE releases (
+    version TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    content BLOB NOT NULL,
+    published_at TEXT NOT NULL
+);
+CREATE TABLE rollouts (
+    id INTEGER PRIMARY KEY,
+    version TEXT NOT NULL REFERENCES releases(version),
+    scope TEXT NOT NULL CHECK (scope IN ('network', 'municipality', 'bench')),
+    target TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE remote_settings (
+    scope TEXT NOT NULL CHECK (scope IN ('network', 'municipality', 'bench')),
+    target TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (scope, target)
+);
+INSERT INTO counters (name, value) VALUES ('settings_seq', 0);
+"""
+
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_UPDATES_SETTINGS)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

@@ -26,3 +26,7 @@ class Settings:
     busy_timeout_ms: int = 5000
     # Last-contact time is written at most this often per bench, to spare the database.
     contact_touch_interval_s: float = 30.0
+    # The public half of the offline release key (base64, from `release-key`): publish-release
+    # refuses a file whose signature does not verify against it. None: not checked on the server
+    # (benches always check against their own copy of the key).
+    release_public_key: str | None = None
