@@ -16,22 +16,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", help="TOML config file (optional)")
     parser.add_argument("--window", action="store_true", help="a 1280x800 window instead of full screen")
     sub = parser.add_subparsers(dest="command")
-    sync = sub.add_parser("sync", help="run one sync round and exit")
-    sync.add_argument("--once", action="store_true", required=True)
+    sync = sub.add_parser("sync", help="run one sync round and exit, or rounds without a window")
+    sync.add_argument("--config", dest="sync_config", help="TOML config file (also accepted before `sync`)")
+    how = sync.add_mutually_exclusive_group(required=True)
+    how.add_argument("--once", action="store_true")
+    how.add_argument("--forever", action="store_true", help="sync rounds until stopped, without a window "
+                                                            "(a bench whose screen is off, the update test)")
+    sync.add_argument("--interval", type=float, default=None, help="seconds between rounds with --forever")
+    supervise = sub.add_parser("supervise", help="run the kiosk from its current release, switching to "
+                                                 "new ones and rolling back failed ones")
+    supervise.add_argument("kiosk_args", nargs=argparse.REMAINDER,
+                           help="after --: what the kiosk runs (default: the window)")
     demo.add_arguments(sub.add_parser("demo", help="the bench with a local server and a simulated controller"))
     args = parser.parse_args(argv)
     setup_logging()  # text, or JSON lines with SMART_BENCH_LOG_FORMAT=json
     if args.command == "demo":
         return demo.main(args)
+    config_file = getattr(args, "sync_config", None) or args.config
     try:
-        config = load_config(args.config)
+        config = load_config(config_file)
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 2
     if args.command == "sync":
-        from kiosk.core.sync import run_sync_once
+        from kiosk.core.sync import run_sync_forever, run_sync_once
 
-        return run_sync_once(config)
+        return run_sync_once(config) if args.once else run_sync_forever(config, args.interval)
+    if args.command == "supervise":
+        from kiosk.core.supervisor import Supervisor
+
+        kiosk_args = [arg for arg in args.kiosk_args if arg != "--"] or (["--window"] if args.window else [])
+        if config_file:
+            kiosk_args = ["--config", str(config_file), *kiosk_args]
+        return Supervisor(config.data_dir, kiosk_args, config.update_trial_s).run()
     return run_kiosk(config, fullscreen=not args.window)
 
 

@@ -5,6 +5,7 @@ import argparse
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -134,7 +135,7 @@ def _sign_release(args: argparse.Namespace, db: Database) -> int:
 def _publish_release(args: argparse.Namespace, db: Database) -> int:
     release = Path(args.file)
     signature = Path(args.signature or f"{release}.sig").read_text(encoding="ascii")
-    public_key = args.public_key or Settings().release_public_key
+    public_key = args.public_key or os.environ.get("SMART_BENCH_RELEASE_PUBLIC_KEY") or Settings().release_public_key
     published = releases.publish(db, release.name, release.read_bytes(), signature, args.channel, public_key)
     print(json.dumps(published))
     return 0

@@ -30,7 +30,9 @@ from typing import Any, Callable
 import requests
 
 from kiosk.core.config import Config
+from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.store import OUTBOX_KINDS, BenchStore
+from kiosk.core.updates import Updater
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +108,8 @@ class ServerApi:
     """The bench API over one requests session: JSON in, JSON out, failures as SyncFailed."""
 
     def __init__(self, server_url: str, token: str, session: requests.Session | None = None) -> None:
-        self.base = server_url.rstrip("/") + API
+        self.root = server_url.rstrip("/")
+        self.base = self.root + API
         self.session = session or requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
@@ -118,9 +121,32 @@ class ServerApi:
     def get(self, path: str, params: dict[str, str] | None = None) -> requests.Response:
         return self._call("GET", path, params=params)
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def release_offer(self, channel: str) -> dict[str, Any]:
+        """The release rolled out to this bench (``{"version": null}``: none; so is a server that
+        predates remote updates)."""
+        response = self.get("/release", {"channel": channel})
+        return self.json(response) if response.status_code == 200 else {"version": None}
+
+    def download(self, path: str, max_bytes: int) -> bytes:
+        """A file of the server (``path`` from its root), refused past ``max_bytes``: whatever
+        the server announced, the bench's data budget holds."""
+        response = self._call("GET", path, absolute=True, stream=True)
+        with response:
+            if response.status_code != 200:
+                raise SyncFailed(f"download of {path} refused: {_problem_type(response)}")
+            content = bytearray()
+            try:
+                for chunk in response.iter_content(64 * 1024):
+                    content += chunk
+                    if len(content) > max_bytes:
+                        raise SyncFailed(f"download of {path} passed its {max_bytes} bytes")
+            except requests.RequestException as error:
+                raise SyncFailed(f"download of {path} cut: {type(error).__name__}") from error
+        return bytes(content)
+
+    def _call(self, method: str, path: str, absolute: bool = False, **kwargs: Any) -> requests.Response:
         try:
-            response = self.session.request(method, self.base + path,
+            response = self.session.request(method, (self.root if absolute else self.base) + path,
                                             timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), **kwargs)
         except requests.RequestException as error:
             raise SyncFailed(f"server not reachable: {type(error).__name__}") from error
@@ -146,8 +172,10 @@ class SyncRound:
     """One round against one store. Each step commits what the server confirmed before the
     next request, so a round cut anywhere loses nothing and repeats little."""
 
-    def __init__(self, store: BenchStore, api: ServerApi, health: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, store: BenchStore, api: ServerApi, health: Callable[[], dict[str, Any]],
+                 remote: RemoteSettings, updater: Updater) -> None:
         self.store, self.api, self.health = store, api, health
+        self.remote, self.updater = remote, updater
         self.sent = {"suggestions": 0, "supports": 0, "telemetry": 0}
         self.rejected = {"suggestions": 0, "supports": 0, "telemetry": 0}
 
@@ -155,9 +183,12 @@ class SyncRound:
         for kind in OUTBOX_KINDS:
             self.push_outbox(kind)
         self.push_telemetry()
+        self.updater.confirm_healthy()  # the health report is on the server
         changed = self.pull_initiatives()
+        self.pull_settings()
         if check_statuses:
             self.refresh_statuses()
+        self.check_release()
         return RoundReport(dict(self.sent), dict(self.rejected), changed)
 
     def push_outbox(self, kind: str) -> None:
@@ -220,6 +251,22 @@ class SyncRound:
         self.store.apply_initiatives(feed)
         return len(feed.get("items") or []) + len(feed.get("deleted") or [])
 
+    def pull_settings(self) -> None:
+        response = self.api.get("/settings")
+        if response.status_code == 404:
+            return  # a server from before remote settings
+        if response.status_code != 200:
+            raise SyncFailed(f"settings refused: {_problem_type(response)}")
+        self.remote.apply(self.api.json(response))
+
+    def check_release(self) -> None:
+        """Last in the round: a download of megabytes must not hold up what citizens wrote, and a
+        cut download is retried next round without failing this one."""
+        try:
+            self.updater.check(self.api)
+        except SyncFailed as error:
+            log.info("release check stopped for this round: %s", error)
+
     def refresh_statuses(self) -> None:
         """What became of the newest suggestions of this bench, for the screen that shows it."""
         open_ones = [s for s in self.store.recent_suggestions(100)
@@ -258,6 +305,9 @@ class SyncClient:
                  health: Callable[[], dict[str, Any]] | None = None,
                  session_factory: Callable[[], requests.Session] = requests.Session) -> None:
         self.config = config
+        self.remote_settings = RemoteSettings(config)
+        self.updater = Updater(config.data_dir, config.release_public_key, config.update_channel,
+                               config.update_max_bytes, _app_version())
         self.on_change = on_change
         self.health_extra = health or (lambda: {})
         self.session_factory = session_factory
@@ -303,7 +353,8 @@ class SyncClient:
         api = ServerApi(self.config.server_url, self.config.token, session or self.session_factory())
         check_statuses = time.monotonic() - self._last_status_check >= STATUS_REFRESH_S
         try:
-            report = SyncRound(store, api, lambda: self._health(store)).run(check_statuses)
+            report = SyncRound(store, api, lambda: self._health(store), self.remote_settings,
+                               self.updater).run(check_statuses)
         except SyncFailed as error:
             self._failures += 1
             self._publish(store, online=not isinstance(error.__cause__, requests.RequestException),
@@ -325,7 +376,10 @@ class SyncClient:
                 "disk_free_bytes": shutil.disk_usage(store.path.parent).free,
                 "last_sync_error": self.state().last_error,
                 # The server's "silent" alert allows for a bench that syncs less to save energy.
-                "sync_interval_s": self.interval_s, **self.health_extra()}
+                "sync_interval_s": self.interval_s,
+                # What the fleet pages show of remote updates and settings on this bench.
+                "update": self.updater.report(), "settings": self.remote_settings.report(),
+                **self.health_extra()}
 
     def _publish(self, store: BenchStore, *, online: bool, error: str | None, success: bool = False) -> None:
         with self._lock:
@@ -399,4 +453,20 @@ def run_sync_once(config: Config) -> int:
             return 1
     log.info("sync done: sent %s, rejected %s, %d initiative changes",
              report.sent, report.rejected, report.initiatives_changed)
+    return 0
+
+
+def run_sync_forever(config: Config, interval_s: float | None = None) -> int:
+    """``python -m kiosk sync --forever``: the sync thread without a window, until SIGTERM or Ctrl-C."""
+    import signal
+
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    client = SyncClient(config)
+    if interval_s is not None:
+        client.set_interval(interval_s)
+    client.start()
+    stop.wait()
+    client.stop()
     return 0
