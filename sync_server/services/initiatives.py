@@ -3,14 +3,14 @@ languages, supports from benches, and the change feed the benches pull."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..auth import Bench
 from ..clock import now_iso
 from ..db import Database, current_seq, municipality_slugs, next_seq, transaction
 from ..municipalities import resolve
-from ..wire import LANGUAGES, Rejection, SupportIn
+from ..wire import LANGUAGES, Rejection, SupportIn, check_support
 from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
 from .intake import intake
@@ -136,6 +136,11 @@ def visible_to(db: Database, initiative_id: str, municipality: str) -> bool:
         "AND (municipality IS NULL OR municipality = ?)",
         [initiative_id, municipality],
     ).fetchone() is not None
+
+
+def receive_supports(db: Database, bench: Bench, items: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The one way in for "I support this initiative" taps: check each item, then store the new ones."""
+    return ingest_supports(db, bench, [check_support(item) for item in items])
 
 
 def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejection]) -> dict[str, list[Any]]:
