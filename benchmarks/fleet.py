@@ -26,7 +26,7 @@ suggestions twice a day and publish initiatives for one municipality or the whol
 (through the server's service layer on its database file).
 
 Alerts with a simulated "now": every ten simulated minutes the fleet is read from the server's
-file (``services.fleet.benches``) and ``web.fleet_alerts.alerts_for`` is evaluated with ``now`` =
+file (``services.fleet.benches``) and ``fleet.alerts.alerts_for`` is evaluated with ``now`` =
 the simulated time. Telemetry carries simulated time stamps, so the latest sample is right as
 stored; the server's ``last_contact_at`` is wall-clock time, though, so the bench's newest
 stored sample time stands in for its last contact (every successful round uploads up to the

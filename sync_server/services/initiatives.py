@@ -162,6 +162,10 @@ def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejectio
     return intake(db, bench, "supports", items, store)
 
 
+# What `describe` takes, in this order.
+COLUMNS = "id, municipality, status, category, original_language, support_count, updated_at"
+
+
 def describe(db: Database, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Initiative rows (id, municipality, status, category, original_language, support_count,
     updated_at) as the wire format, with texts in every language they have."""
@@ -181,10 +185,22 @@ def describe(db: Database, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return items
 
 
+def initiatives_of(db: Database, municipalities: list[str] | None) -> list[dict[str, Any]]:
+    """Initiatives (drafts too, not deleted) of these municipalities and the network-wide ones;
+    None: all of them. Newest first, at most 1000."""
+    if municipalities is None:
+        where, params = "status != 'deleted'", []
+    else:
+        marks = ", ".join("?" for _ in municipalities) or "NULL"
+        where, params = f"status != 'deleted' AND (municipality IS NULL OR municipality IN ({marks}))", municipalities
+    rows = db.execute(f"SELECT {COLUMNS} FROM initiatives WHERE {where} ORDER BY updated_at DESC LIMIT 1000",
+                      params).fetchall()
+    return describe(db, rows)
+
+
 def get_initiative(db: Database, initiative_id: str) -> dict[str, Any] | None:
     rows = db.execute(
-        "SELECT id, municipality, status, category, original_language, support_count, updated_at "
-        "FROM initiatives WHERE id = ?", [initiative_id]).fetchall()
+        f"SELECT {COLUMNS} FROM initiatives WHERE id = ?", [initiative_id]).fetchall()
     return describe(db, rows)[0] if rows else None
 
 
@@ -196,8 +212,7 @@ def feed(db: Database, municipality: str, since: int | None) -> dict[str, Any]:
         head = current_seq(db)
         full = since is None or since > head  # a cursor from another database: start over
         rows = db.execute(
-            "SELECT id, municipality, status, category, original_language, support_count, updated_at "
-            "FROM initiatives WHERE seq > ? AND (municipality IS NULL OR municipality = ?) ORDER BY seq",
+            f"SELECT {COLUMNS} FROM initiatives WHERE seq > ? AND (municipality IS NULL OR municipality = ?) ORDER BY seq",
             [0 if full else since, municipality],
         ).fetchall()
         items = describe(db, [r for r in rows if r[2] in VISIBLE])
