@@ -127,7 +127,7 @@ CREATE TABLE counters (
 INSERT INTO counters (name, value) VALUES ('change_seq', 0);
 """
 
-# Version 2: what the web pages keep (issue #6 A): login sessions, the server's own secrets,
+# Version 2: what the web pages keep: login sessions, the server's own secrets,
 # hidden suggestion texts, progress updates on initiatives, NGO membership applications.
 SCHEMA_V2_WEB = """
 CREATE TABLE web_secrets (

@@ -6,13 +6,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ..auth import Bench
+from ..handoff import Draft, HandoffError, read_draft
 from ..i18n import N_
 from ..i18n.script import to_latin
 from ..services.continued import sent_receipt, submit_continued
 from ..services.public import public_initiative, updates
 from ..services.suggestions import status_by_receipt
 from .context import database, settings
-from .handoff import Draft, HandoffError, read_draft
 from .sessions import WebError, verify_csrf
 from .templating import language, render
 from .views import initiative_view, public_limit

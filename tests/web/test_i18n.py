@@ -12,7 +12,6 @@ from sync_server.i18n import LANGUAGES, read_catalogue
 from sync_server.i18n.script import has_cyrillic
 
 SERVER = Path(__file__).resolve().parents[2] / "sync_server"
-TRANSLATED = (SERVER / "web", SERVER / "fleet")  # the pages, and the fleet's alert messages
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
@@ -21,10 +20,9 @@ def messages() -> set[str | tuple[str, str]]:
     """Message ids used by the templates and the Python code that shows them."""
     found: set[str | tuple[str, str]] = set()
     methods = [("**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
-    for folder in TRANSLATED:
-        for _, _, message, _, _ in extract_from_dir(str(folder), method_map=methods, keywords=KEYWORDS,
-                                                    options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
-            found.add(message)
+    for _, _, message, _, _ in extract_from_dir(str(SERVER), method_map=methods, keywords=KEYWORDS,
+                                                options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
+        found.add(message)
     return found
 
 

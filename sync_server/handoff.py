@@ -13,10 +13,10 @@ import uuid
 import zlib
 from dataclasses import dataclass
 
-from ..db import Database
-from ..i18n import N_
-from ..services.benches import handoff_key
-from ..wire import LANGUAGES
+from .db import Database
+from .i18n import N_
+from .services.benches import handoff_key
+from .wire import LANGUAGES
 
 HANDOFF_INFO = b"smart-bench handoff v1"
 TAG_BYTES = 16
