@@ -1,4 +1,5 @@
-"""Provisioning benches (tokens made, revoked, rotated) and the per-bench fleet view."""
+"""Provisioning benches (tokens made, revoked, rotated), finding a bench by its token or its
+hand-off key, its last contact, and the per-bench fleet view."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
-"""Suggestions: idempotent intake from benches, the moderation lifecycle, the public status."""
+"""Suggestions: the one way in (`receive_suggestions`, for the bench API and the phone hand-off),
+idempotent intake, the moderation lifecycle, the public status."""
 from __future__ import annotations
 
 from collections.abc import Sequence
