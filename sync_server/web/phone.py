@@ -2,6 +2,8 @@
 suggestion started on the bench. Server-rendered, no script, a few kilobytes each."""
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
@@ -74,6 +76,7 @@ def _continue_form(request: Request, draft: Draft, text: str, contact: str, erro
     return render(request, "phone/continue.html", {
         "draft": draft, "text": text, "contact": contact, "error": error, "error_limit": error_limit,
         "max_text": limits.max_text_chars, "max_contact": limits.max_short_chars,
+        "retention_days": math.ceil(limits.contact_retention_days),
         "initiative": initiative_view(request, initiative, language(request)) if initiative else None,
     }, status_code)
 

@@ -98,6 +98,7 @@ def test_a_text_or_contact_too_long_is_refused_with_the_limit_in_the_reader_s_wo
     assert long_text.status_code == 422
     assert "Tekst je predug: najviše 2000 znakova." in long_text.text
     assert 'maxlength="2000"' in long_text.text and 'maxlength="200"' in long_text.text
+    assert "Briše se 90 dana nakon zatvaranja mog prijedloga." in long_text.text  # the retention setting
     long_contact = _submit(requests.Session(), url, "Klupe", contact="a" * 201, consent="yes")
     assert long_contact.status_code == 422
     assert "Kontakt je predug: najviše 200 znakova." in long_contact.text
