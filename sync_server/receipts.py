@@ -6,7 +6,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
-def normalize_receipt(value: object) -> str | None:
+def normalise_receipt(value: object) -> str | None:
     """Canonical 'XXXX-XXXX' for a code in any case, with or without the dash; None if invalid."""
     if not isinstance(value, str) or len(value) > 16:
         return None
