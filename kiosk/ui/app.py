@@ -1,6 +1,6 @@
 """KioskApp: the screens, the citizen's session, idle reset, live language, power and sync state.
 
-Services are built in ``kiosk.__main__`` and injected; screens call the App and never each other.
+Services are built in ``kiosk.composition`` and injected; screens call the App and never each other.
 Work from other threads (power readings, sync rounds) reaches the UI through the Clock.
 """
 from __future__ import annotations
