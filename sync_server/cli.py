@@ -5,20 +5,19 @@ import argparse
 import getpass
 import json
 import logging
-import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from . import auth
+from pydantic import ValidationError
+
+from . import auth, signing
 from .db import Database, open_database
 from .logs import FORMATS, setup_logging
 from .sample import load_sample
-from . import signing
 from .services import benches, people, privacy, releases
 from .services.errors import ServiceError
-from .settings import Settings
+from .settings import Settings, describe_error
 
 DEFAULT_DB = "var/server.db"
 
@@ -28,9 +27,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
 
-    settings = replace(Settings(), rate_per_minute=args.rate_per_minute, rate_burst=args.rate_burst,
-                       public_rate_per_minute=args.public_rate_per_minute, public_rate_burst=args.public_rate_burst,
-                       contact_retention_days=args.retention_days)
+    settings = args.settings.model_copy(update={
+        "rate_per_minute": args.rate_per_minute, "rate_burst": args.rate_burst,
+        "public_rate_per_minute": args.public_rate_per_minute, "public_rate_burst": args.public_rate_burst,
+        "contact_retention_days": args.retention_days})
     app = create_app(args.db, settings)
     json_logs = args.log_format == "json"
     if json_logs:  # uvicorn's loggers then propagate to this handler instead of their own
@@ -135,8 +135,7 @@ def _sign_release(args: argparse.Namespace, db: Database) -> int:
 def _publish_release(args: argparse.Namespace, db: Database) -> int:
     release = Path(args.file)
     signature = Path(args.signature or f"{release}.sig").read_text(encoding="ascii")
-    public_key = args.public_key or os.environ.get("SMART_BENCH_RELEASE_PUBLIC_KEY") or Settings().release_public_key
-    published = releases.publish(db, release.name, release.read_bytes(), signature, args.channel, public_key)
+    published = releases.publish(db, release.name, release.read_bytes(), signature, args.channel, args.public_key)
     print(json.dumps(published))
     return 0
 
@@ -149,7 +148,8 @@ def _roll_out(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(defaults: Settings) -> argparse.ArgumentParser:
+    """The command line; `defaults` (from the environment) give the flags their defaults."""
     parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -159,8 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    defaults = Settings()
     serve = command("serve", _serve, "run the server")
+    serve.set_defaults(settings=defaults)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--rate-per-minute", type=float, default=defaults.rate_per_minute,
@@ -206,8 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_argument("file")
     sub.add_argument("--channel", required=True, help="e.g. stable; benches follow their update_channel")
     sub.add_argument("--signature", help="signature file (default FILE.sig)")
-    sub.add_argument("--public-key", help="check against this public key (default: the server's "
-                                          "release_public_key, SMART_BENCH_RELEASE_PUBLIC_KEY)")
+    sub.add_argument("--public-key", default=defaults.release_public_key,
+                     help="check against this public key (default: SMART_BENCH_RELEASE_PUBLIC_KEY)")
     sub = command("roll-out", _roll_out, "offer a published release to one bench, a municipality or all")
     sub.add_argument("version")
     where = sub.add_mutually_exclusive_group(required=True)
@@ -219,7 +219,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:  # refuse to start rather than fail on the first request
+        print(f"error: {describe_error(error)}", file=sys.stderr)
+        return 2
+    args = build_parser(settings).parse_args(argv)
     if args.command == "serve":
         return args.handler(args)
     db = open_database(args.db)
