@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Callable
 from hardware.link import PowerMonitor
 from kiosk.core.config import Config
 from kiosk.core.energy import EnergyPolicy, detect_backlight
+from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.store import BenchStore
 from kiosk.core.supervisor import Supervisor
 from kiosk.core.sync import SyncClient, SyncFailed
@@ -52,7 +53,9 @@ def run_kiosk(config: Config, *, fullscreen: bool,
         if monitor is not None:
             cleanup.callback(monitor.close)
         store = cleanup.enter_context(BenchStore(config.store_path))
-        sync = SyncClient(config) if config.token else None  # the App stops it when it stops
+        remote = RemoteSettings(config)
+        config = remote.current  # the remote settings applied last time, from the first frame
+        sync = SyncClient(config, remote_settings=remote) if config.token else None  # the App stops it
         app = KioskApp(Services(config=config, store=store, translator=Translator(config.languages),
                                 energy=EnergyPolicy(config.energy), backlight=detect_backlight(),
                                 monitor=monitor, sync=sync))

@@ -303,9 +303,10 @@ class SyncClient:
 
     def __init__(self, config: Config, *, on_change: Callable[[SyncState], None] | None = None,
                  health: Callable[[], dict[str, Any]] | None = None,
-                 session_factory: Callable[[], requests.Session] = requests.Session) -> None:
+                 session_factory: Callable[[], requests.Session] = requests.Session,
+                 remote_settings: RemoteSettings | None = None) -> None:
         self.config = config
-        self.remote_settings = RemoteSettings(config)
+        self.remote_settings = remote_settings or RemoteSettings(config)
         self.updater = Updater(config.data_dir, config.release_public_key, config.update_channel,
                                config.update_max_bytes, _app_version())
         self.on_change = on_change

@@ -23,6 +23,7 @@ from hardware.status import PowerStatus
 from kiosk.core.config import Config
 from kiosk.core.energy import Backlight, EnergyPolicy, NullBacklight
 from kiosk.core.pin import check_pin
+from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.session import Session
 from kiosk.core.store import BenchStore, telemetry_sample
 from kiosk.i18n.translator import Translator
@@ -108,6 +109,22 @@ class KioskApp(App):
             services.sync.on_change = self._on_sync_thread
             services.sync.set_interval(services.energy.plan.sync_interval_s)
             self.sync_state = services.sync.state()
+            self.follow(services.sync.remote_settings)
+
+    def follow(self, remote: RemoteSettings) -> None:
+        """Apply each new version of the remote settings while running (from the sync thread)."""
+        remote.subscribe(lambda config: Clock.schedule_once(lambda _dt: self.apply_config(config)))
+
+    def apply_config(self, config: Config) -> None:
+        """New settings without a restart: the idle timeout from the next touch on, the energy
+        thresholds from the next power reading, the PIN at the next try, the languages at once."""
+        self.config_ = self.services.config = config
+        self.idle.timeout_s = config.idle_timeout_s
+        self.services.energy.thresholds = config.energy
+        if config.languages != self.services.translator.languages:
+            self.services.translator = Translator(config.languages)
+            self.manager.get_screen("attract").show_languages()
+            self.set_language(self.language if self.language in config.languages else config.default_language)
 
     def on_stop(self) -> None:
         if self.services.sync is not None:

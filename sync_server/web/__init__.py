@@ -7,12 +7,13 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import fleet, initiatives_admin, login, membership, moderation, phone, portal
+from . import fleet, fleet_releases, fleet_remote_settings, initiatives_admin, login, membership, moderation, phone, portal
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (phone, login, moderation, initiatives_admin, portal, membership, fleet)
+# /fleet/releases and /fleet/settings before fleet's /fleet/<bench> (those two names are no bench ids).
+PAGES = (phone, login, moderation, initiatives_admin, portal, membership, fleet_releases, fleet_remote_settings, fleet)
 
 
 def build_router() -> APIRouter:
