@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 POLL_S = 0.2
 STOP_GRACE_S = 10.0
 RESTART_PAUSE_S, RESTART_PAUSE_CAP_S = 1.0, 60.0
+MAX_TRIAL_STARTS = 3
 
 
 class Supervisor:
@@ -74,7 +75,7 @@ class Supervisor:
                  version, self.trial_s)
         self._stop_child()
         state.previous, state.current = state.current, version
-        state.trial, state.trial_since = version, time.time()
+        state.trial, state.trial_since, state.trial_starts = version, time.time(), 0
         self.paths.save_state(state)
         self.paths.switch_file.unlink(missing_ok=True)
         self.paths.healthy_file.unlink(missing_ok=True)
@@ -118,10 +119,24 @@ class Supervisor:
             self._pause = min(self._pause * 2, RESTART_PAUSE_CAP_S)
         return state
 
+    def _resume(self, state: SupervisorState) -> SupervisorState:
+        """After a restart of the supervisor (a power cut, a reboot) mid-trial, the release gets a
+        fresh trial period: a Raspberry Pi without a clock battery jumps its clock forward once NTP
+        answers, which would otherwise end the trial at once. A release that keeps bringing the
+        whole bench down is rolled back after MAX_TRIAL_STARTS of them."""
+        if state.trial is None:
+            return state
+        state.trial_starts += 1
+        if state.trial_starts > MAX_TRIAL_STARTS:
+            return self._roll_back(state, f"the bench restarted {MAX_TRIAL_STARTS} times during the trial")
+        state.trial_since = time.time()
+        self.paths.save_state(state)
+        return state
+
     def run(self) -> int:
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
-        state = self.paths.load_state()
+        state = self._resume(self.paths.load_state())
         try:
             while not self._stopping:
                 if self.child is None:

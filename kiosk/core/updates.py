@@ -58,7 +58,8 @@ class SupervisorState:
     current: str | None = None  # None: the release the bench was installed with (no folder)
     previous: str | None = None
     trial: str | None = None  # the current release until it reports healthy
-    trial_since: float | None = None  # time.time() of the switch
+    trial_since: float | None = None  # time.time() of the switch (or of the supervisor's restart)
+    trial_starts: int = 0  # supervisor starts during the trial (reboots)
     rolled_back: dict[str, Any] | None = None  # {"version", "reason", "at"} of the last rollback
     bad: list[str] = field(default_factory=list)  # versions rolled back: never installed again
 
