@@ -60,7 +60,10 @@ def hash_pin() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.command == "supervise" and "--config" in args.kiosk_args:
+        cli.error("give --config before supervise: the supervisor reads it, and passes it on to the kiosk")
     if args.command == "hash-pin":
         return hash_pin()
     setup_logging()  # text, or JSON lines with SMART_BENCH_LOG_FORMAT=json

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ..i18n import N_
 from ..services.fleet import BenchState
+from .charts import LOCAL_TIME
 
 # The states a bench reports (kiosk.core.updates.Updater.report), with what a maintainer reads.
 UPDATE_STATES = {
@@ -73,3 +75,17 @@ def benches_per_version(benches: list[BenchState]) -> list[tuple[str, int]]:
     """How many active benches report each app version, most common first."""
     counts = Counter(bench.app_version or "–" for bench in benches if not bench.revoked)
     return counts.most_common()
+
+
+def local_time(stored: str) -> str:
+    """A stored UTC time stamp as people here read it: Sarajevo time, day first."""
+    return datetime.fromisoformat(stored).astimezone(LOCAL_TIME).strftime("%d.%m.%Y %H:%M")
+
+
+def setting_text(value: Any) -> str:
+    """A remote setting's value as it is typed into the form (a list as "bs, hr", 45.0 as 45)."""
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)

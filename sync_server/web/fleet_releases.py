@@ -6,10 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from ..clock import utcnow
 from ..db import municipality_slugs
-from ..fleet.charts import LOCAL_TIME
-from ..fleet.updates import benches_per_version, update_of
+from ..fleet.updates import benches_per_version, local_time, update_of
 from ..services import fleet, releases
 from ..services.logins import User
 from .context import database
@@ -27,11 +25,12 @@ def releases_page(request: Request, user: User = Depends(viewer)) -> Response:
     db = database(request)
     benches = fleet.benches(db)
     return render(request, "fleet/releases.html", {
-        "releases": releases.releases(db), "rollouts": releases.rollouts(db),
+        "releases": [{**release, "published_at": local_time(release["published_at"])} for release in releases.releases(db)],
+        "rollouts": [{**rollout, "created_at": local_time(rollout["created_at"])} for rollout in releases.rollouts(db)],
         "per_version": benches_per_version(benches), "names": municipality_slugs(db),
         "updating": [(bench, update_of(bench)) for bench in benches
                      if not bench.revoked and update_of(bench).state not in (None, "current")],
-        "bench_ids": [bench.id for bench in benches if not bench.revoked], "zone": LOCAL_TIME, "now": utcnow(),
+        "bench_ids": [bench.id for bench in benches if not bench.revoked],
     })
 
 

@@ -3,15 +3,13 @@ municipality, bench), the form that edits one (administrators), and which benche
 version, with the reason they reported."""
 from __future__ import annotations
 
-from typing import Any
-
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..db import municipality_slugs
-from ..fleet.updates import settings_of
+from ..fleet.updates import local_time, setting_text, settings_of
 from ..services import fleet, remote_settings
 from ..services.errors import InvalidInput
 from ..services.logins import User
@@ -25,15 +23,6 @@ viewer = require_role("maintainer", "admin")
 administrator = require_role("admin")
 
 
-def _shown(value: Any) -> str:
-    """A stored value as it is typed into the form."""
-    if isinstance(value, list):
-        return ", ".join(map(str, value))
-    if isinstance(value, float):
-        return f"{value:g}"
-    return str(value)
-
-
 def _page(request: Request, scope: str, target: str, fields: dict[str, str] | None = None,
           invalid: list[str] | None = None, status_code: int = 200) -> Response:
     db = database(request)
@@ -42,10 +31,13 @@ def _page(request: Request, scope: str, target: str, fields: dict[str, str] | No
     layer = remote_settings.layer(db, scope, target)
     benches = [bench for bench in fleet.benches(db) if not bench.revoked]
     if fields is None:
-        fields = {key: _shown(value) for key, value in (layer["values"] if layer else {}).items()}
+        fields = {key: setting_text(value) for key, value in (layer["values"] if layer else {}).items()}
     return render(request, "fleet/settings.html", {
         "scope": scope, "target": "" if scope == "network" else target, "layer": layer, "fields": fields,
-        "keys": remote_settings.KEYS, "invalid": invalid or [], "layers": remote_settings.layers(db),
+        "keys": remote_settings.KEYS, "invalid": invalid or [],
+        "saved_at": local_time(layer["updated_at"]) if layer else None,
+        "layers": [{**saved, "shown": {key: setting_text(value) for key, value in sorted(saved["values"].items())}}
+                   for saved in remote_settings.layers(db)],
         "names": municipality_slugs(db), "bench_ids": [bench.id for bench in benches],
         "applied": [(bench, settings_of(bench)) for bench in benches],
     }, status_code)
