@@ -160,9 +160,6 @@ async def get_status(code: str, db: BenchDatabase) -> dict[str, Any]:
     return status
 
 
-RELEASE_FILES = "/api/v1/releases"
-
-
 async def get_release(bench: AuthenticatedBench, db: BenchDatabase,
                       channel: Annotated[str, Query(max_length=32, description="the bench's update channel")] = "stable"
                       ) -> dict[str, Any]:
@@ -171,8 +168,7 @@ async def get_release(bench: AuthenticatedBench, db: BenchDatabase,
     offer = releases.offer(db, bench, channel)
     if offer is None:
         return {"version": None}
-    return {**{key: offer[key] for key in ("version", "channel", "size", "sha256", "signature")},
-            "url": f"{RELEASE_FILES}/{offer['version']}"}
+    return {key: offer[key] for key in ("version", "channel", "size", "sha256", "signature")}
 
 
 async def get_release_file(version: str, bench: AuthenticatedBench, db: BenchDatabase) -> Response:

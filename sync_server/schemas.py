@@ -151,7 +151,6 @@ class ReleaseOffer(BaseModel):
     size: int | None = None
     sha256: str | None = None
     signature: str | None = None
-    url: str | None = None
 
 
 class BenchSettings(BaseModel):

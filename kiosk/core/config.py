@@ -34,8 +34,8 @@ case, with the table as a prefix for ``[energy]`` keys:
 ``SMART_BENCH_TOKEN``, ``SMART_BENCH_SERIAL_PORTS`` and ``SMART_BENCH_COMMAND_PORTS`` and
 ``SMART_BENCH_LANGUAGES`` (comma-separated lists), ``SMART_BENCH_IDLE_TIMEOUT_S``,
 ``SMART_BENCH_DIAGNOSTICS_PIN_HASH``, ``SMART_BENCH_DATA_DIR``, ``SMART_BENCH_RELEASE_PUBLIC_KEY``,
-``SMART_BENCH_UPDATE_CHANNEL``, ``SMART_BENCH_UPDATE_MAX_BYTES``, ``SMART_BENCH_UPDATE_TRIAL_S``, and ``SMART_BENCH_ENERGY_<KEY>``
-(e.g. ``SMART_BENCH_ENERGY_MIN_DWELL_S=900``).
+``SMART_BENCH_UPDATE_CHANNEL``, ``SMART_BENCH_UPDATE_MAX_BYTES``, ``SMART_BENCH_UPDATE_TRIAL_S``, and
+``SMART_BENCH_ENERGY_<KEY>`` (e.g. ``SMART_BENCH_ENERGY_MIN_DWELL_S=900``).
 
 Bad values raise ``ConfigError`` whose message names the key, where it came from (file and line,
 or the environment variable) and why; the kiosk prints that message, never a traceback.

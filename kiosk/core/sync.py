@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from urllib.parse import quote
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Callable
 
@@ -108,8 +109,7 @@ class ServerApi:
     """The bench API over one requests session: JSON in, JSON out, failures as SyncFailed."""
 
     def __init__(self, server_url: str, token: str, session: requests.Session | None = None) -> None:
-        self.root = server_url.rstrip("/")
-        self.base = self.root + API
+        self.base = server_url.rstrip("/") + API
         self.session = session or requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
@@ -127,26 +127,27 @@ class ServerApi:
         response = self.get("/release", {"channel": channel})
         return self.json(response) if response.status_code == 200 else {"version": None}
 
-    def download(self, path: str, max_bytes: int) -> bytes:
-        """A file of the server (``path`` from its root), refused past ``max_bytes``: whatever
-        the server announced, the bench's data budget holds."""
-        response = self._call("GET", path, absolute=True, stream=True)
+    def release_file(self, version: str, max_bytes: int) -> bytes:
+        """A release's file, refused past ``max_bytes``: whatever the server announced, the
+        bench's data budget holds. The URL is the bench's own (never one the server names)."""
+        path = f"/releases/{quote(version, safe='')}"
+        response = self._call("GET", path, stream=True)
         with response:
             if response.status_code != 200:
-                raise SyncFailed(f"download of {path} refused: {_problem_type(response)}")
+                raise SyncFailed(f"download of release {version} refused: {_problem_type(response)}")
             content = bytearray()
             try:
                 for chunk in response.iter_content(64 * 1024):
                     content += chunk
                     if len(content) > max_bytes:
-                        raise SyncFailed(f"download of {path} passed its {max_bytes} bytes")
+                        raise SyncFailed(f"download of release {version} passed its {max_bytes} bytes")
             except requests.RequestException as error:
-                raise SyncFailed(f"download of {path} cut: {type(error).__name__}") from error
+                raise SyncFailed(f"download of release {version} cut: {type(error).__name__}") from error
         return bytes(content)
 
-    def _call(self, method: str, path: str, absolute: bool = False, **kwargs: Any) -> requests.Response:
+    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         try:
-            response = self.session.request(method, (self.root if absolute else self.base) + path,
+            response = self.session.request(method, self.base + path,
                                             timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), **kwargs)
         except requests.RequestException as error:
             raise SyncFailed(f"server not reachable: {type(error).__name__}") from error

@@ -19,14 +19,18 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import io
 import json
 import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import zipfile
 from dataclasses import asdict, dataclass, field
+from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -35,7 +39,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 log = logging.getLogger(__name__)
 
-CHUNK_BYTES = 64 * 1024
+# A version names a folder: no path separators, no leading dot (the server's own rule too).
+VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+!-]{0,63}$")
 PIP_TIMEOUT_S = 600.0  # a Raspberry Pi on a slow SD card compiles a release in a minute or two
 
 
@@ -48,7 +53,7 @@ class ReleaseSource(Protocol):
 
     def release_offer(self, channel: str) -> dict[str, Any]: ...
 
-    def download(self, path: str, max_bytes: int) -> bytes: ...
+    def release_file(self, version: str, max_bytes: int) -> bytes: ...
 
 
 @dataclass
@@ -121,6 +126,17 @@ def verify_signature(public_key: str, content: bytes, signature: str) -> None:
         raise UpdateRefused("the signature does not verify against the release key") from None
 
 
+def wheel_version(content: bytes) -> str | None:
+    """The version a wheel's METADATA declares, or None for a file that is no wheel."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as wheel:
+            names = [name for name in wheel.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", name)]
+            metadata = HeaderParser().parsestr(wheel.read(names[0]).decode("utf-8")) if len(names) == 1 else {}
+    except (zipfile.BadZipFile, UnicodeDecodeError, KeyError):
+        return None
+    return (metadata.get("Version") or "").strip() or None
+
+
 def install_release(paths: UpdatePaths, version: str, wheel: bytes, filename: str) -> Path:
     """Install a wheel into its own folder (the bench's environment supplies the dependencies),
     atomically: a cut mid-install leaves no half folder that looks installed."""
@@ -179,15 +195,23 @@ class Updater:
         if not isinstance(version, str) or version == self.running_version:
             self.paths.status_file.unlink(missing_ok=True)  # nothing (else) on offer: no stale refusal
             return
+        if not VERSION.match(version):
+            log.warning("the server offers a release named %r: ignored", version[:80])
+            return
         if version in state.bad:
             return
         if self.paths.switch_request() == version:
             return  # installed already, waiting for the supervisor
+        status = read_json(self.paths.status_file) or {}
+        refused = (status.get("version"), status.get("sha256")) if status.get("state") == "refused" else None
+        if refused == (version, offer.get("sha256")):
+            return  # refused already: not downloaded again every round on the bench's data budget
         try:
             self._install(source, offer, version, state)
         except UpdateRefused as error:
             log.warning("release %s refused: %s", version, error)
-            write_json(self.paths.status_file, {"state": "refused", "version": version, "detail": str(error)})
+            write_json(self.paths.status_file, {"state": "refused", "version": version, "detail": str(error),
+                                                "sha256": offer.get("sha256")})
         except (RuntimeError, OSError, subprocess.SubprocessError) as error:
             log.warning("release %s not installed, will retry: %s", version, error)
             write_json(self.paths.status_file, {"state": "failed", "version": version, "detail": str(error)[:300]})
@@ -196,10 +220,12 @@ class Updater:
         size = offer.get("size")
         if not isinstance(size, int) or size > self.max_bytes:
             raise UpdateRefused(f"{size} bytes is over this bench's update_max_bytes ({self.max_bytes})")
-        content = source.download(str(offer.get("url")), min(size, self.max_bytes))
+        content = source.release_file(version, size)
         if len(content) != size or hashlib.sha256(content).hexdigest() != offer.get("sha256"):
             raise UpdateRefused("the download does not match the announced size and SHA-256")
         verify_signature(self.public_key, content, str(offer.get("signature") or ""))
+        if (declared := wheel_version(content)) != version:  # a signed file under another release's name
+            raise UpdateRefused(f"the signed file is release {declared}, offered as {version}")
         log.info("release %s verified (%d bytes): installing", version, size)
         install_release(self.paths, version, content, f"smart_bench-{version}-py3-none-any.whl")
         prune_releases(self.paths, {version, *(v for v in (state.current, state.previous) if v)})
@@ -215,7 +241,7 @@ class Updater:
             return {"state": "switching", "version": pending}
         status = read_json(self.paths.status_file)
         if status and status.get("version") != self.running_version:
-            return {"state": status.get("state"), "version": status.get("version"), "detail": status.get("detail")}
+            return {key: status.get(key) for key in ("state", "version", "detail")}
         if state.rolled_back and state.rolled_back.get("version") != self.running_version:
             return {"state": "rolled-back", "version": state.rolled_back.get("version"),
                     "detail": state.rolled_back.get("reason")}

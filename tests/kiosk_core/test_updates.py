@@ -23,13 +23,13 @@ class Source:
     def __init__(self, content: bytes, signature: str, version: str = "2.0.0", **changes: Any) -> None:
         self.content = content
         self.offer = {"version": version, "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
-                      "signature": signature, "url": f"/api/v1/releases/{version}", **changes}
+                      "signature": signature, **changes}
         self.downloads = 0
 
     def release_offer(self, channel: str) -> dict[str, Any]:
         return self.offer
 
-    def download(self, path: str, max_bytes: int) -> bytes:
+    def release_file(self, version: str, max_bytes: int) -> bytes:
         self.downloads += 1
         return self.content[:max_bytes]
 
@@ -50,10 +50,11 @@ def updater(tmp_path: Path, public_key: str, max_bytes: int = 10 << 20) -> Updat
     ("too big", "over this bench's update_max_bytes"),
     ("altered", "does not match the announced size and SHA-256"),
     ("other key", "the signature does not verify against the release key"),
+    ("relabelled", "the signed file is release 2.0.0, offered as 2.1.0"),
 ])
 def test_a_release_is_refused_before_anything_is_installed(tmp_path: Path, release, case: str, expected: str) -> None:
     content, signature, public_key, folder = release
-    source = Source(content, signature)
+    source = Source(content, signature, version="2.1.0" if case == "relabelled" else "2.0.0")
     if case == "altered":
         source.content = content[:-1] + bytes([content[-1] ^ 1])
     if case == "other key":
@@ -61,9 +62,18 @@ def test_a_release_is_refused_before_anything_is_installed(tmp_path: Path, relea
     bench = updater(tmp_path, public_key, max_bytes=len(content) - 1 if case == "too big" else 10 << 20)
     bench.check(source)
     report = bench.report()
-    assert report["state"] == "refused" and report["version"] == "2.0.0" and expected in report["detail"]
+    assert report["state"] == "refused" and report["version"] == source.offer["version"] and expected in report["detail"]
     assert source.downloads == (0 if case == "too big" else 1), "too big is refused before downloading"
-    assert not bench.paths.is_installed("2.0.0") and bench.paths.switch_request() is None
+    assert not bench.paths.releases.exists() and bench.paths.switch_request() is None
+    bench.check(source)
+    assert source.downloads == (0 if case == "too big" else 1), "a refused release is not fetched again"
+
+
+def test_a_version_that_is_no_folder_name_is_ignored(tmp_path: Path, release) -> None:
+    content, signature, public_key, _ = release
+    source = Source(content, signature, version="../../etc")
+    updater(tmp_path, public_key).check(source)
+    assert source.downloads == 0 and not (tmp_path / "etc").exists()
 
 
 def test_without_a_release_key_nothing_is_even_asked(tmp_path: Path, release) -> None:
