@@ -114,7 +114,9 @@ def test_update_rollback_and_refusal_with_real_processes(server: LiveServer, tmp
         assert published.returncode == 0, published.stderr
         assert json.loads(published.stdout)["version"] == "1.1.0"
         assert server_cli(server, "roll-out", "1.1.0", "--bench", bench_id).returncode == 0
+        rolled_out = time.monotonic()
         wait_for("release 1.1.0 healthy", lambda: health()[0] == "1.1.0" and health()[1]["update"]["state"] == "current")
+        update_s = time.monotonic() - rolled_out
         state = paths.load_state()
         assert (state.current, state.previous, state.trial) == ("1.1.0", "1.0.0", None)
         write_suggestions(2, "release 1.1.0")
@@ -124,11 +126,13 @@ def test_update_rollback_and_refusal_with_real_processes(server: LiveServer, tmp
                           key=public_key).returncode == 0
         assert server_cli(server, "roll-out", "1.2.0", "--municipality", "zepce").returncode == 0
         wait_for("release 1.2.0 on trial", lambda: paths.load_state().trial == "1.2.0")
+        trial_started = time.monotonic()
         write_suggestions(4, "written under the broken release")  # held back: 1.2.0 sends nothing
         time.sleep(2)
         assert not set(written[-4:]) & on_server()
         wait_for("the rollback reported", lambda: health()[0] == "1.1.0" and health()[1]["update"]["state"] == "rolled-back",
                  timeout_s=TRIAL_S + 20)
+        rollback_s = time.monotonic() - trial_started
         update = health()[1]["update"]
         assert update["version"] == "1.2.0" and f"no healthy report within {TRIAL_S:g} s" in update["detail"]
         state = paths.load_state()
@@ -158,4 +162,6 @@ def test_update_rollback_and_refusal_with_real_processes(server: LiveServer, tmp
         supervisor.wait(15)
         log.close()
     assert supervisor.returncode == 0, (tmp_path / "supervisor.log").read_text()[-3000:]
-    print(f"update test: {time.monotonic() - started:.1f} s")
+    print(f"\nupdate test: rollout to healthy 1.1.0 reported {update_s:.1f} s, broken 1.2.0 back on 1.1.0 and "
+          f"reported {rollback_s:.1f} s after its switch (trial {TRIAL_S:g} s), {len(written)} suggestions intact, "
+          f"whole test {time.monotonic() - started:.1f} s")
