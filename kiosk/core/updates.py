@@ -32,7 +32,7 @@ import zipfile
 from dataclasses import asdict, dataclass, field
 from email.parser import HeaderParser
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -174,6 +174,9 @@ class Updater:
         self.paths = UpdatePaths(data_dir)
         self.public_key, self.channel, self.max_bytes = public_key, channel, max_bytes
         self.running_version = running_version
+        # Whether the kiosk may be restarted now; the App says no while a visitor is using it, so
+        # an installed release waits for the start screen (called from the sync thread).
+        self.may_switch: Callable[[], bool] = lambda: True
 
     @property
     def enabled(self) -> bool:
@@ -207,7 +210,10 @@ class Updater:
         if refused == (version, offer.get("sha256")):
             return  # refused already: not downloaded again every round on the bench's data budget
         try:
-            self._install(source, offer, version, state)
+            if not self.paths.is_installed(version):
+                self._install(source, offer, version, state)
+            if self.may_switch():
+                write_json(self.paths.switch_file, {"version": version})
         except UpdateRefused as error:
             log.warning("release %s refused: %s", version, error)
             write_json(self.paths.status_file, {"state": "refused", "version": version, "detail": str(error),
@@ -229,8 +235,7 @@ class Updater:
         log.info("release %s verified (%d bytes): installing", version, size)
         install_release(self.paths, version, content, f"smart_bench-{version}-py3-none-any.whl")
         prune_releases(self.paths, {version, *(v for v in (state.current, state.previous) if v)})
-        self.paths.status_file.unlink(missing_ok=True)
-        write_json(self.paths.switch_file, {"version": version})
+        write_json(self.paths.status_file, {"state": "switching", "version": version})
 
     def report(self) -> dict[str, Any]:
         """The ``update`` part of the health report: what the fleet page shows for this bench."""
@@ -240,7 +245,7 @@ class Updater:
         if (pending := self.paths.switch_request()) is not None:
             return {"state": "switching", "version": pending}
         status = read_json(self.paths.status_file)
-        if status and status.get("version") != self.running_version:
+        if status and status.get("version") not in (self.running_version, *state.bad):
             return {key: status.get(key) for key in ("state", "version", "detail")}
         if state.rolled_back and state.rolled_back.get("version") != self.running_version:
             return {"state": "rolled-back", "version": state.rolled_back.get("version"),

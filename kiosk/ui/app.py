@@ -75,6 +75,7 @@ class KioskApp(App):
         self._logo_taps: list[float] = []
         self._telemetry_at = float("-inf")
         self.language = services.config.default_language
+        self.at_rest = True  # on the start screen, nobody using the bench (a plain bool: threads read it)
         tr.switch(services.translator, self.language)
 
     # --- building and lock-down --------------------------------------------------------------
@@ -110,6 +111,8 @@ class KioskApp(App):
             services.sync.set_interval(services.energy.plan.sync_interval_s)
             self.sync_state = services.sync.state()
             self.follow(services.sync.remote_settings)
+            # A new release waits until nobody is using the bench: read from the sync thread.
+            services.sync.updater.may_switch = lambda: self.at_rest
 
     def follow(self, remote: RemoteSettings) -> None:
         """Apply each new version of the remote settings while running (from the sync thread)."""
@@ -162,6 +165,7 @@ class KioskApp(App):
         screen = self.manager.get_screen(name)
         screen.prepare(**kwargs)
         self.manager.current = name
+        self.at_rest = name == "attract"
         if name == "attract":
             self.idle.disarm()  # nothing to wipe, nobody to warn
         else:

@@ -117,3 +117,15 @@ def test_healthy_is_written_only_for_the_release_on_trial(tmp_path: Path) -> Non
     assert bench.report() == {"state": "trial", "version": "2.0.0"}
     bench.confirm_healthy()
     assert paths.healthy_version() == "2.0.0"
+
+
+def test_an_installed_release_waits_while_a_visitor_uses_the_bench(tmp_path: Path, release) -> None:
+    content, signature, public_key, _ = release
+    bench, source = updater(tmp_path, public_key), Source(content, signature)
+    bench.may_switch = lambda: False  # someone is typing a suggestion
+    bench.check(source)
+    assert bench.paths.is_installed("2.0.0") and bench.paths.switch_request() is None
+    assert bench.report() == {"state": "switching", "version": "2.0.0", "detail": None}
+    bench.may_switch = lambda: True  # back on the start screen
+    bench.check(source)
+    assert bench.paths.switch_request() == "2.0.0" and source.downloads == 1
