@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,8 +36,11 @@ class Supervisor:
         self.kiosk_args = list(kiosk_args)
         self.trial_s = trial_s
         self.child: subprocess.Popen[bytes] | None = None
-        self._stopping = False
+        self._stopping = threading.Event()
         self._pause = RESTART_PAUSE_S
+        # The trial is timed on the monotonic clock: the wall clock of a Raspberry Pi without a
+        # clock battery jumps when NTP first answers. trial_since in the state is for people.
+        self._trial_clock: float | None = None
 
     # --- the kiosk process ------------------------------------------------------------------
 
@@ -76,6 +80,7 @@ class Supervisor:
         self._stop_child()
         state.previous, state.current = state.current, version
         state.trial, state.trial_since, state.trial_starts = version, time.time(), 0
+        self._trial_clock = time.monotonic()
         self.paths.save_state(state)
         self.paths.switch_file.unlink(missing_ok=True)
         self.paths.healthy_file.unlink(missing_ok=True)
@@ -110,26 +115,27 @@ class Supervisor:
                 return self._confirm(state)
             if self.child is not None and self.child.poll() is not None:
                 return self._roll_back(state, f"the kiosk exited with code {self.child.returncode} on trial")
-            if time.time() - (state.trial_since or 0.0) > self.trial_s:
+            if self._trial_clock is None:
+                self._trial_clock = time.monotonic()
+            if time.monotonic() - self._trial_clock > self.trial_s:
                 return self._roll_back(state, f"no healthy report within {self.trial_s:g} s")
         if self.child is not None and self.child.poll() is not None:
             log.warning("the kiosk exited with code %s: restarting in %g s", self.child.returncode, self._pause)
             self.child = None
-            time.sleep(self._pause)
+            self._stopping.wait(self._pause)
             self._pause = min(self._pause * 2, RESTART_PAUSE_CAP_S)
         return state
 
     def _resume(self, state: SupervisorState) -> SupervisorState:
         """After a restart of the supervisor (a power cut, a reboot) mid-trial, the release gets a
-        fresh trial period: a Raspberry Pi without a clock battery jumps its clock forward once NTP
-        answers, which would otherwise end the trial at once. A release that keeps bringing the
-        whole bench down is rolled back after MAX_TRIAL_STARTS of them."""
+        fresh trial period (how long the bench was off says nothing of the release); one that keeps
+        bringing the whole bench down is rolled back after MAX_TRIAL_STARTS of them."""
         if state.trial is None:
             return state
         state.trial_starts += 1
         if state.trial_starts > MAX_TRIAL_STARTS:
             return self._roll_back(state, f"the bench restarted {MAX_TRIAL_STARTS} times during the trial")
-        state.trial_since = time.time()
+        state.trial_since, self._trial_clock = time.time(), time.monotonic()
         self.paths.save_state(state)
         return state
 
@@ -138,17 +144,17 @@ class Supervisor:
         signal.signal(signal.SIGINT, self._on_signal)
         state = self._resume(self.paths.load_state())
         try:
-            while not self._stopping:
+            while not self._stopping.is_set():
                 if self.child is None:
                     self._start(state)
                     started = time.monotonic()
                 state = self.step(state)
                 if self.child is not None and time.monotonic() - started > RESTART_PAUSE_CAP_S:
                     self._pause = RESTART_PAUSE_S  # it ran a while: the next crash is news, not a loop
-                time.sleep(POLL_S)
+                self._stopping.wait(POLL_S)
         finally:
             self._stop_child()
         return 0
 
     def _on_signal(self, number: int, frame: FrameType | None) -> None:
-        self._stopping = True
+        self._stopping.set()
