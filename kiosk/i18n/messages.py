@@ -1,19 +1,19 @@
-"""The user-facing messages of the kiosk's UI, found in its source: every ``_("…")``,
-``tr._("…")`` and ``N_("…")`` with a literal string in ``kiosk/ui`` (Python and kv files)."""
+"""The user-facing messages of the kiosk's UI, found in its source by Babel's extractors as
+``kiosk/i18n/babel.cfg`` maps them (the same extraction that makes the translators' ``kiosk.pot``):
+every ``_("…")``, ``tr._("…")``, ``N_("…")`` and ``ngettext("…", "…", n)`` in ``kiosk/ui``."""
 from __future__ import annotations
 
-import ast
-import re
 from pathlib import Path
 
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+
 UI_DIR = Path(__file__).resolve().parents[1] / "ui"
-_CALL = re.compile(r"""(?<![\w.])(?:tr\.)?N?_\(\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*\)""")
+MAPPING = Path(__file__).resolve().parent / "babel.cfg"
 
 
-def ui_messages(ui_dir: Path = UI_DIR) -> set[str]:
-    found = set()
-    for path in sorted(ui_dir.rglob("*")):
-        if path.suffix in (".py", ".kv"):
-            for literal in _CALL.findall(path.read_text(encoding="utf-8")):
-                found.add(ast.literal_eval(literal))
-    return found
+def ui_messages(ui_dir: Path = UI_DIR) -> set[str | tuple[str, str]]:
+    """Message ids, a plural one as ``(singular, plural)``."""
+    with MAPPING.open(encoding="utf-8") as file:
+        method_map, options_map = parse_mapping_cfg(file, str(MAPPING))
+    return {message for _, _, message, _, _ in extract_from_dir(str(ui_dir), method_map, options_map)}

@@ -52,3 +52,13 @@ def test_serbian_scripts() -> None:
     cyrillic = read_catalogue("sr").get("Send").string
     latin = read_catalogue("sr-Latn").get("Send").string
     assert has_cyrillic(cyrillic) and not has_cyrillic(latin)
+
+
+def test_the_translators_template_is_current() -> None:
+    """``messages.pot`` (made with the pybabel command in sync_server/i18n/babel.cfg) holds exactly
+    the messages of the web code and templates, so a translator starting a language misses none."""
+    from babel.messages.pofile import read_po
+
+    with (WEB.parent / "i18n" / "messages.pot").open("rb") as file:
+        in_template = {message.id for message in read_po(file) if message.id}
+    assert in_template == messages(), "messages.pot is out of date: regenerate it (sync_server/i18n/babel.cfg)"

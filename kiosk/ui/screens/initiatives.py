@@ -14,7 +14,7 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kiosk.core.text import cyrillic_to_latin, localised
 from kiosk.ui.names import CATEGORIES, INITIATIVE_STATUSES, LANGUAGE_IN_SENTENCE, municipality_name, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
-from kiosk.ui.tr import _, tr
+from kiosk.ui.tr import _, ngettext, tr
 
 load_kv(__file__)
 
@@ -43,9 +43,10 @@ def row_data(initiative: dict[str, Any], language: str) -> dict[str, Any]:
     place = municipality_name(initiative.get("municipality"), language)
     status = translated(INITIATIVE_STATUSES, initiative.get("status"))
     meta = "  ·  ".join(filter(None, [status, place, translated(CATEGORIES, initiative.get("category"))]))
+    count = initiative.get("support_count") or 0
     return {"initiative_id": initiative["id"], "title": texts.get("title", ""),
             "summary": texts.get("summary", ""), "meta": meta, "note": note,
-            "supporters": _("Supporters: {count}").format(count=initiative.get("support_count") or 0)}
+            "supporters": ngettext("{count} supporter", "{count} supporters", count).format(count=count)}
 
 
 class InitiativeRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
