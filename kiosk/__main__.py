@@ -1,12 +1,13 @@
 """``python -m kiosk [--config FILE] [--window]`` runs the kiosk; ``python -m kiosk sync --once``
-runs one sync round; ``python -m kiosk demo`` runs a whole bench on this machine (kiosk.demo).
+runs one sync round; ``python -m kiosk demo`` runs a whole bench on this machine (kiosk.demo);
+``python -m kiosk say --language LANG TEXT --out FILE.wav`` writes the kiosk's speech to a file (kiosk.say).
 Services are built here once and injected into the App."""
 from __future__ import annotations
 
 import argparse
 import sys
 
-from kiosk import demo
+from kiosk import demo, say
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.logs import setup_logging
 
@@ -19,7 +20,10 @@ def main(argv: list[str] | None = None) -> int:
     sync = sub.add_parser("sync", help="run one sync round and exit")
     sync.add_argument("--once", action="store_true", required=True)
     demo.add_arguments(sub.add_parser("demo", help="the bench with a local server and a simulated controller"))
+    say.add_arguments(sub.add_parser("say", help="write the kiosk's speech of TEXT to a WAV file"))
     args = parser.parse_args(argv)
+    if args.command == "say":
+        return say.main(args)
     setup_logging()  # text, or JSON lines with SMART_BENCH_LOG_FORMAT=json
     if args.command == "demo":
         return demo.main(args)
