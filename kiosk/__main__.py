@@ -44,6 +44,7 @@ def run_kiosk(config, *, fullscreen: bool) -> int:
 
     configure_kivy(fullscreen=fullscreen)
     from kiosk.core.energy import EnergyPolicy, detect_backlight
+    from kiosk.core.speech import Speaker
     from kiosk.core.store import BenchStore
     from kiosk.core.sync import SyncClient
     from kiosk.i18n.translator import Translator
@@ -59,13 +60,14 @@ def run_kiosk(config, *, fullscreen: bool) -> int:
     with BenchStore(config.store_path) as store:
         services = Services(config=config, store=store, translator=Translator(config.languages),
                             energy=EnergyPolicy(config.energy), backlight=detect_backlight(),
-                            monitor=monitor, sync=sync)
+                            monitor=monitor, sync=sync, speech=Speaker())
         app = KioskApp(services)
         if sync is not None:
             sync.start()
         try:
             app.run()
         finally:
+            services.speech.close()
             if monitor is not None:
                 monitor.close()
     return 0

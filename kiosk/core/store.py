@@ -414,6 +414,11 @@ class BenchStore:
                                         "initiative_id": support.initiative_id})
         return support
 
+    def pending_supports(self, initiative_id: str) -> int:
+        """This bench's supports of an initiative not sent yet: not in the server's count yet."""
+        return self.conn.execute("SELECT count(*) FROM supports WHERE initiative_id = ? AND sync_state = ?",
+                                 [initiative_id, PENDING]).fetchone()[0]
+
     @staticmethod
     def _check_kind(kind: str) -> str:
         if kind not in OUTBOX_KINDS:

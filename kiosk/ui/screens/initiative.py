@@ -37,7 +37,11 @@ class InitiativeScreen(KioskScreen):
             return
         language = self.app.language
         texts, _note = initiative_texts(initiative, language)
-        self.shown = {**row_data(initiative, language), "body": texts.get("body", "")}
+        # The server's count, and the supports given here that it has not heard of yet: a tap on
+        # "I support this" shows at once.
+        counted = {**initiative, "support_count": (initiative.get("support_count") or 0)
+                   + self.app.store.pending_supports(initiative["id"])}
+        self.shown = {**row_data(counted, language), "body": texts.get("body", "")}
         self.supported = initiative["id"] in self.app.session.supported
         self.qr_data = initiative_url(self.app.config_.server_url, initiative["id"])
         self.ids.scroller.scroll_y = 1
@@ -47,7 +51,7 @@ class InitiativeScreen(KioskScreen):
             return
         self.app.store.add_support(self.initiative_id)
         self.app.session.supported.add(self.initiative_id)
-        self.supported = True
+        self._show()
         self.app.suggestion_saved()
 
     def suggest_about(self) -> None:
