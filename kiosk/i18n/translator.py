@@ -25,7 +25,6 @@ LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 DOMAIN = "kiosk"
 # Wire code -> gettext locale name of the catalogue file.
 CATALOGUE_NAMES = {"bs": "bs", "hr": "hr", "sr": "sr", "sr-Latn": "sr@latin", "en": "en"}
-HAND_WRITTEN = ("bs", "hr", "sr", "en")
 
 
 def read_catalogue(language: str, locale_dir: Path = LOCALE_DIR) -> Catalog:

@@ -114,6 +114,7 @@ def test_a_blind_visitor_supports_an_initiative_by_ear(kiosk):
     kiosk.frames(2)
     assert supporters(kiosk) == ngettext("{count} supporter", "{count} supporters", count + 1).format(count=count + 1)
     assert last_said(kiosk) == tr._("{label}, not available").format(label=tr._("You support this. Thank you!"))
+    kiosk.screenshot("guide-supported-bs")
 
     # The count line, touched, says the new count.
     count_label = kiosk.find(kiosk.screen(), text=supporters(kiosk))[0]
@@ -189,3 +190,14 @@ def test_every_screen_is_spoken_in_every_language(kiosk, language):
         assert utterance.text == text and utterance.language == language, screen
         seconds, _rms = assert_spoken(wav, text)
         print(f"{language} {screen}: {len(text)} characters, {seconds:.1f} s")
+
+
+def test_the_hold_that_starts_the_guide_presses_nothing(kiosk):
+    """Held on a list row (a ScrollView hands a still finger to the row after 0.25 s), the lift
+    after three seconds opens nothing: the guide is on, the list is still there."""
+    kiosk.start("hr")
+    row = kiosk.find(cls="InitiativeRow")[0]
+    Finger(kiosk).hold(*centre(row))
+    assert kiosk.app.guide.on and kiosk.app.manager.current == "initiatives"
+    assert last_said(kiosk).startswith("Audio vodič je uključen.")
+    kiosk.app.guide.stop()
