@@ -414,10 +414,11 @@ class BenchStore:
                                         "initiative_id": support.initiative_id})
         return support
 
-    def pending_supports(self, initiative_id: str) -> int:
-        """This bench's supports of an initiative not sent yet: not in the server's count yet."""
-        return self.conn.execute("SELECT count(*) FROM supports WHERE initiative_id = ? AND sync_state = ?",
-                                 [initiative_id, PENDING]).fetchone()[0]
+    def pending_supports(self) -> dict[str, int]:
+        """Per initiative, this bench's supports not sent yet: the server's count lacks them so far."""
+        rows = self.conn.execute("SELECT initiative_id, count(*) FROM supports WHERE sync_state = ? "
+                                 "GROUP BY initiative_id", [PENDING])
+        return dict(rows.fetchall())
 
     @staticmethod
     def _check_kind(kind: str) -> str:

@@ -243,7 +243,7 @@ class AudioGuide:
         if element is None or element.get_root_window() is None:
             self.say(_("Touch an element first, then tap twice."))
             return
-        if element.disabled:
+        if element.disabled or not _is_control(element):  # a text: nothing to do but read it again
             self.say(describe(element))
             return
         screen = self.app.manager.current

@@ -129,8 +129,11 @@ def test_a_blind_visitor_supports_an_initiative_by_ear(kiosk):
 
     finger.hold(Window.width / 2, Window.height / 2)  # three seconds again: off
     assert not guide.on and last_said(kiosk) == "Audio vodič je isključen."
+    counted = supporters(kiosk)
     kiosk.tap(kiosk.button(tr._("Back to the list")))  # touches press buttons again
     assert kiosk.app.manager.current == "initiatives"
+    [row] = kiosk.find(cls="InitiativeRow", where=lambda r: r.initiative_id == MOSTAR_BINS)
+    assert row.supporters == counted, "the list counts the new support too"
 
 
 def test_the_guide_key_reads_a_receipts_status(kiosk):
@@ -148,8 +151,12 @@ def test_the_guide_key_reads_a_receipts_status(kiosk):
     utterance, wav = speaker.recordings[-1]
     assert utterance.text == heard and utterance.language == "sr"
     assert_spoken(wav, heard)
-    # The key is on every screen, also for turning the guide off: found by touch, used by a double tap.
     finger = Finger(kiosk)
+    heading = kiosk.find(kiosk.screen(), text=tr._("What became of the ideas from this bench"))[0]
+    finger.tap(*centre(heading))
+    finger.double_tap(*centre(heading))  # a text does nothing: it is read again
+    assert said(kiosk)[-2:] == [heading.text, heading.text] and kiosk.app.manager.current == "results"
+    # The key is on every screen, also for turning the guide off: found by touch, used by a double tap.
     key = kiosk.find(kiosk.screen(), text=tr._("Audio guide"))[0]
     finger.tap(*centre(key))
     assert last_said(kiosk) == tr._("{label}, button").format(label=tr._("Audio guide"))

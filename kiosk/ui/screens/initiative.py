@@ -37,11 +37,8 @@ class InitiativeScreen(KioskScreen):
             return
         language = self.app.language
         texts, _note = initiative_texts(initiative, language)
-        # The server's count, and the supports given here that it has not heard of yet: a tap on
-        # "I support this" shows at once.
-        counted = {**initiative, "support_count": (initiative.get("support_count") or 0)
-                   + self.app.store.pending_supports(initiative["id"])}
-        self.shown = {**row_data(counted, language), "body": texts.get("body", "")}
+        pending = self.app.store.pending_supports().get(initiative["id"], 0)
+        self.shown = {**row_data(initiative, language, pending), "body": texts.get("body", "")}
         self.supported = initiative["id"] in self.app.session.supported
         self.qr_data = initiative_url(self.app.config_.server_url, initiative["id"])
         self.ids.scroller.scroll_y = 1
