@@ -22,11 +22,14 @@ from kivy.uix.widget import Widget
 
 from kiosk.ui.names import N_
 from kiosk.ui.tr import _
+from kiosk.ui.widgets.keyboard import Key
 
 HOLD_S = 3.0
 DOUBLE_TAP_S = 0.4  # a second touch this soon after a lift is a double tap (phones use ~0.3 s)
 STILL_PX = 40  # a finger that moves further is browsing, not holding
-SKIPPED_IN_SUMMARY = ("OnScreenKeyboard", "TopBar")  # found by touch; read aloud they drown the content
+# Found by touch; read aloud with every screen they would drown its content. By class name: the
+# top bar is a kv rule with no Python class.
+SKIPPED_IN_SUMMARY = ("OnScreenKeyboard", "TopBar")
 
 SCREEN_NAMES = {
     "attract": N_("Smart Bench"), "initiatives": N_("Initiatives"), "initiative": N_("Initiative"),
@@ -76,7 +79,7 @@ def describe(widget: Widget) -> str:
     text = " ".join(_own_text(widget).split()) or sentences(_texts_within(widget)).rstrip(".")
     if not text:
         return ""
-    if type(widget).__name__ == "Key":  # a key says its letter: "a, button" forty times helps no one
+    if isinstance(widget, Key):  # a key says its letter: "a, button" forty times helps no one
         return text
     if isinstance(widget, TextInput):
         return _("{label}, text field").format(label=text)
