@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.messages.pofile import read_po
 
-from kiosk.i18n.messages import ui_messages
+from tests.kiosk_messages import ui_messages
 from kiosk.i18n.translator import LOCALE_DIR
 
 TEMPLATE = LOCALE_DIR / "kiosk.pot"

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from kiosk.i18n.messages import ui_messages
+from tests.kiosk_messages import ui_messages
 from kiosk.i18n.translator import Translator
 from kiosk.ui.links import initiative_url, receipt_url
 from kiosk.ui.palette import TEXT_PAIRS, contrast

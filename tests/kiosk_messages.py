@@ -8,8 +8,9 @@ from pathlib import Path
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
-UI_DIR = Path(__file__).resolve().parents[1] / "ui"
-MAPPING = Path(__file__).resolve().parent / "babel.cfg"
+ROOT = Path(__file__).resolve().parents[1]
+UI_DIR = ROOT / "kiosk" / "ui"
+MAPPING = ROOT / "kiosk" / "i18n" / "babel.cfg"
 
 
 def ui_messages(ui_dir: Path = UI_DIR) -> set[str | tuple[str, str]]:
