@@ -94,6 +94,7 @@ class Speaker:
         self._pending: Utterance | None = None
         self._process: subprocess.Popen | None = None
         self._closed = False
+        self._generation = 0  # bumped by every say and stop: a process started for an older one is cut
         self._count = 0
         self._warned = False
         self._idle = threading.Event()
@@ -107,6 +108,7 @@ class Speaker:
         utterance = Utterance(text, language)
         with self._lock:
             self.history.append(utterance)
+            self._generation += 1
             self._pending = utterance
             self._idle.clear()
             self._cut()
@@ -114,6 +116,7 @@ class Speaker:
 
     def stop(self) -> None:
         with self._lock:
+            self._generation += 1
             self._pending = None
             self._cut()
 
@@ -143,6 +146,7 @@ class Speaker:
                     self._idle.set()
                     return
                 utterance, self._pending = self._pending, None
+                generation = self._generation
                 self._count += 1
                 wav = self.record_dir / f"{self._count:04d}.wav" if self.record_dir is not None else None
             process = self._start(utterance, wav)  # outside the lock: say() never waits for a fork
@@ -150,8 +154,8 @@ class Speaker:
                 continue
             with self._lock:
                 self._process = process
-                if self._pending is not None or self._closed:
-                    self._cut()  # overtaken while starting
+                if generation != self._generation or self._closed:
+                    self._cut()  # overtaken (a new utterance, a stop) while starting
             process.wait()
             if wav is not None and process.returncode == 0:
                 self.recordings.append((utterance, wav))
