@@ -31,6 +31,10 @@ STILL_PX = 40  # a finger that moves further is browsing, not holding
 # top bar is a kv rule with no Python class.
 SKIPPED_IN_SUMMARY = ("OnScreenKeyboard", "TopBar")
 
+# The keys whose label is a symbol, by keycode (the symbols page key by its label).
+KEY_NAMES = {"backspace": N_("Delete"), "spacebar": N_("Space"), "enter": N_("Enter"), "shift": N_("Capital letter"),
+             "?123": N_("Digits and symbols"), "abc": N_("Letters")}
+
 SCREEN_NAMES = {
     "attract": N_("Smart Bench"), "initiatives": N_("Initiatives"), "initiative": N_("Initiative"),
     "suggest": N_("Suggest an idea"), "thanks": N_("Thank you! Your idea is saved."),
@@ -76,11 +80,12 @@ def _is_control(widget: Widget) -> bool:
 
 def describe(widget: Widget) -> str:
     """What the guide says for ``widget``: its text, and what kind of control it is."""
+    if isinstance(widget, Key):  # a key says its letter: "a, button" forty times helps no one
+        name = KEY_NAMES.get(widget.keycode) or KEY_NAMES.get(widget.text)
+        return _(name) if name else widget.text
     text = " ".join(_own_text(widget).split()) or sentences(_texts_within(widget)).rstrip(".")
     if not text:
         return ""
-    if isinstance(widget, Key):  # a key says its letter: "a, button" forty times helps no one
-        return text
     if isinstance(widget, TextInput):
         return _("{label}, text field").format(label=text)
     if isinstance(widget, ButtonBehavior):
@@ -249,21 +254,24 @@ class AudioGuide:
         if element.disabled or not _is_control(element):  # a text: nothing to do but read it again
             self.say(describe(element))
             return
-        screen = self.app.manager.current
+        screen, described = self.app.manager.current, describe(element)
         popup_before = any(isinstance(w, ModalView) for w in Window.children)
         if isinstance(element, TextInput):
             element.focus = True
         else:
             element.trigger_action(duration=0)
         # kv rules and the screen change settle on the next frame: read what is there then.
-        Clock.schedule_once(lambda _dt: self._after_activation(element, screen, popup_before), 0)
+        Clock.schedule_once(lambda _dt: self._after_activation(element, described, screen, popup_before), 0)
 
-    def _after_activation(self, element: Widget, screen: str, popup_before: bool) -> None:
+    def _after_activation(self, element: Widget, described: str, screen: str, popup_before: bool) -> None:
         if not self.on:  # it was the guide's own key: "Audio guide off" is the last word
             return
         popup_now = any(isinstance(w, ModalView) for w in Window.children)
-        if self.app.manager.current != screen or popup_now != popup_before or element.get_root_window() is None:
+        if self.app.manager.current != screen or popup_now != popup_before:
             self.focused = None
             self.say(self.screen_text())
+        elif element.get_root_window() is None:  # rebuilt in place (a keyboard after shift)
+            self.focused = None
+            self.say(described)
         else:
             self.say(describe(element))

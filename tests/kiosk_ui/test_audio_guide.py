@@ -208,3 +208,26 @@ def test_the_hold_that_starts_the_guide_presses_nothing(kiosk):
     assert kiosk.app.guide.on and kiosk.app.manager.current == "initiatives"
     assert last_said(kiosk).startswith("Audio vodič je uključen.")
     kiosk.app.guide.stop()
+
+
+def test_typing_by_ear(kiosk):
+    """With the guide on, the keyboard's keys are found by touch and pressed by a double tap;
+    symbol keys are read by name, and a shift (which rebuilds the keys) is confirmed, not the screen."""
+    kiosk.start("bs")
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    kiosk.tap(kiosk.button(tr._("Audio guide")))
+    finger, text = Finger(kiosk), kiosk.screen().ids.text
+    finger.tap(*centre(kiosk.special_key("shift")))
+    assert last_said(kiosk) == "Veliko slovo"
+    finger.double_tap(*centre(kiosk.special_key("shift")))
+    kiosk.frames(2)
+    assert last_said(kiosk) == "Veliko slovo" and kiosk.screen().ids.keyboard.mode == "shift"
+    for letter in ("K", "l"):
+        finger.tap(*centre(kiosk.key(letter)))
+        assert last_said(kiosk) == letter
+        finger.double_tap(*centre(kiosk.key(letter)))
+        kiosk.frames(2)
+    finger.tap(*centre(kiosk.special_key("backspace")))
+    assert last_said(kiosk) == "Briši"
+    assert text.text == "Kl"
+    kiosk.app.guide.stop()
