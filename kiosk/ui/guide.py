@@ -3,9 +3,9 @@
 A finger held still anywhere for three seconds, or the "Audio guide" key of every screen, turns it
 on: it says how it works, then reads the screen's name and content. From then on a touch does not
 press anything: the element under the finger is read (move the finger to browse), and a double tap
-anywhere activates the element read before it; what changed is read next. Holding three seconds again,
-or the idle reset, turns it off. Speech runs on ``kiosk.core.speech.Speaker``'s thread, so the UI
-never waits for it, and each new reading cuts the one before.
+anywhere activates the element read before it; what changed is read next. Holding three seconds
+again, the key, or the idle reset turns it off. Speech runs on ``kiosk.core.speech.Speaker``'s
+thread, so the UI never waits for it, and each new reading cuts the one before.
 """
 from __future__ import annotations
 
@@ -32,8 +32,8 @@ STILL_PX = 40  # a finger that moves further is browsing, not holding
 SKIPPED_IN_SUMMARY = ("OnScreenKeyboard", "TopBar")
 
 # The keys whose label is a symbol, by keycode (the symbols page key by its label).
-KEY_NAMES = {"backspace": N_("Delete"), "spacebar": N_("Space"), "enter": N_("Enter"), "shift": N_("Capital letter"),
-             "?123": N_("Digits and symbols"), "abc": N_("Letters")}
+KEY_NAMES = {"backspace": N_("Delete"), "spacebar": N_("Space"), "enter": N_("Enter"),
+             "shift": N_("Capital letter"), "?123": N_("Digits and symbols"), "abc": N_("Letters")}
 
 SCREEN_NAMES = {
     "attract": N_("Smart Bench"), "initiatives": N_("Initiatives"), "initiative": N_("Initiative"),
@@ -98,10 +98,8 @@ def describe(widget: Widget) -> str:
 def element_at(root: Widget, x: float, y: float) -> Widget | None:
     """The element a finger at window position (x, y) is on: the innermost control (a button, a
     list row, a text field) or else the innermost text, inside ``root``; None on empty space."""
-    found: Widget | None = None
-    for child in reversed(root.children):  # the last added is drawn on top
-        local = child.parent.to_widget(x, y) if child.parent is not None else (x, y)
-        if not _shown(child) or not child.collide_point(*local):
+    for child in root.children:  # the last added comes first: it is drawn on top
+        if not _shown(child) or not child.collide_point(*root.to_widget(x, y)):
             continue
         if _is_control(child):
             return child  # a row's own labels are read as part of the row
@@ -109,8 +107,8 @@ def element_at(root: Widget, x: float, y: float) -> Widget | None:
         if inner is not None:
             return inner
         if _own_text(child):
-            found = child
-    return found
+            return child
+    return None
 
 
 class AudioGuide:
