@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 
 from kiosk.core.text import catalogue_cyrillic, catalogue_latin, cyrillic_to_latin, fold, localised
-from sync_server.i18n.script import to_latin as server_to_latin
 
 TEXTS = {"sr": {"title": "Љетња читаоница у Жепчу"}, "bs": {"title": "Ljetna čitaonica u Žepču"}}
 
@@ -21,12 +20,6 @@ def test_cyrillic_becomes_latin_letter_by_letter() -> None:
 ])
 def test_capital_digraphs_follow_the_word_around_them(cyrillic: str, latin: str) -> None:
     assert cyrillic_to_latin(cyrillic) == latin
-
-
-@pytest.mark.parametrize("text", ["ЉУБИЊЕ", "Љубиње", "ПУЉ", "Џ.", "Љ", "ЏЕП и Џеп", "Ђурђевдан 2026",
-                                  "Mostar", "", "ЊЊ", "аЉ", "[[школа]]", "ЉUBINJE"])
-def test_the_server_twin_gives_the_same_latin(text: str) -> None:
-    assert server_to_latin(text) == cyrillic_to_latin(text)
 
 
 def test_a_marked_span_stays_in_cyrillic_in_the_derived_latin() -> None:
