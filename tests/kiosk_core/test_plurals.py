@@ -18,6 +18,7 @@ SUPPORTERS = {
 }
 SECONDS = {
     "bs": ["sekundu.", "sekunde.", "sekundi.", "sekundu.", "sekunde.", "sekundi."],
+    "hr": ["sekundu.", "sekunde.", "sekundi.", "sekundu.", "sekunde.", "sekundi."],
     "sr": ["секунду.", "секунде.", "секунди.", "секунду.", "секунде.", "секунди."],
     "sr-Latn": ["sekundu.", "sekunde.", "sekundi.", "sekundu.", "sekunde.", "sekundi."],
     "en": ["second.", "seconds.", "seconds.", "seconds.", "seconds.", "seconds."],
@@ -38,6 +39,16 @@ def test_the_idle_countdown_is_counted_too(language: str) -> None:
     endings = [TRANSLATOR.ngettext(language, singular, plural, n).format(seconds=n).rsplit(" ", 1)[1]
                for n in COUNTS]
     assert endings == SECONDS[language]
+
+
+@pytest.mark.parametrize("language", SUPPORTERS)
+def test_the_character_limit_agrees_with_the_limit(language: str) -> None:
+    """"34 od 500 znakova": the noun follows the limit (the number it stands after)."""
+    shown = [TRANSLATOR.ngettext(language, "{count} of {limit} character", "{count} of {limit} characters", n)
+             .format(count=0, limit=n).rsplit(" ", 1)[1] for n in (1, 2, 5, 21, 500)]
+    expected = {"en": ["character", "characters", "characters", "characters", "characters"],
+                "sr": ["знака", "знака", "знакова", "знака", "знакова"]}
+    assert shown == expected.get(language, ["znaka", "znaka", "znakova", "znaka", "znakova"])
 
 
 def test_a_derived_latin_catalogue_keeps_plural_entries_whole() -> None:
