@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from fastapi import Request
 
@@ -11,6 +11,7 @@ from ..db import municipality_slugs
 from ..i18n import N_
 from ..services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..services.logins import User
+from ..services.moderation import get_suggestion
 from .context import database
 from .sessions import WebError
 
@@ -27,6 +28,12 @@ def in_scope(user: User, municipality: str | None) -> None:
     """404 rather than 403: a moderator of Mostar does not learn what exists in Trebinje."""
     if not user.may_moderate(municipality):
         raise WebError(404, NOT_FOUND)
+
+
+def suggestion_in_scope(request: Request, user: User, suggestion_id: str) -> dict[str, Any]:
+    suggestion = get_suggestion(database(request), suggestion_id[:64])
+    in_scope(user, suggestion["municipality"] if suggestion else None)
+    return suggestion
 
 
 @contextmanager

@@ -1,0 +1,54 @@
+"""Triage: one waiting idea at a time with its context (the initiative it was written for, its
+category, similar ideas), the decisions with "save and next", keyboard shortcuts
+(static/triage.js) and the undo of one's last decision."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from ..db import municipality_slugs
+from ..services.decisions import last_decision
+from ..services.decline_templates import templates_for
+from ..services.duplicates import similar_to
+from ..services.initiatives import get_initiative
+from ..services.logins import User
+from ..services.moderation import count, queue
+from .context import database
+from .guards import suggestion_in_scope
+from .initiative_lists import initiative_choices
+from .queue_filter import filter_query, queue_filter
+from .sessions import require_role
+from .templating import language, render
+from .texts import localise
+
+router = APIRouter(prefix="/triage")
+Moderator = Annotated[User, Depends(require_role("admin", "moderator"))]
+
+
+@router.get("", response_class=HTMLResponse)
+async def triage_page(request: Request, user: Moderator) -> HTMLResponse:
+    db = database(request)
+    f = replace(queue_filter(request, user), view="received")  # deciding takes an idea out of this view
+    skip = int(request.query_params.get("skip", "0")) if request.query_params.get("skip", "").isdigit() else 0
+    chosen = request.query_params.get("id")
+    if chosen:
+        suggestion = suggestion_in_scope(request, user, chosen)
+    else:
+        rows = queue(db, f, limit=1, offset=skip)
+        suggestion = rows[0] if rows else None
+    context = {"s": suggestion, "in_queue": count(db, f), "skip": skip, "names": municipality_slugs(db),
+               "last": last_decision(db, user.username), "filter": filter_query(request, skip=skip),
+               "queue_link": "/moderation?" + filter_query(request),
+               "skip_link": "/moderation/triage?" + filter_query(request, skip=skip + 1)}
+    if suggestion is not None:
+        initiative = get_initiative(db, suggestion["initiative_id"]) if suggestion["initiative_id"] else None
+        context.update({
+            "initiative": initiative and localise(initiative["texts"], language(request),
+                                                  initiative["original_language"]),
+            "similar": similar_to(db, suggestion) if not suggestion["hidden_at"] else [],
+            "templates": templates_for(db, suggestion["municipality"]),
+            "initiatives": initiative_choices(db, suggestion["municipality"], language(request))})
+    return render(request, "moderation/triage.html", context)
