@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from .i18n.script import to_latin
 
@@ -22,15 +23,37 @@ _WORD = re.compile(r"[a-z0-9]+")
 _COMMON = 300
 
 
+# Serbian Cyrillic and the diacritics of our languages in one pass (the common case); anything
+# else goes through NFKD.
+_BARE = {"č": "c", "ć": "c", "š": "s", "ž": "z", "đ": "dj"}
+_LETTERS = str.maketrans({
+    **{c: to_latin(c).lower().translate(str.maketrans(_BARE)) for c in map(chr, range(0x400, 0x460))
+       if to_latin(c) != c},
+    **_BARE, **{k.upper(): v for k, v in _BARE.items()}})
+
+
 def fold(text: str) -> str:
     """'Ђачки ПАРК, молим!' -> 'djacki park molim': Latin script, no case, no diacritics, words only."""
-    latin = to_latin(text).replace("đ", "dj").replace("Đ", "dj")
-    bare = "".join(c for c in unicodedata.normalize("NFKD", latin.casefold()) if not unicodedata.combining(c))
+    bare = text.translate(_LETTERS).lower()
+    if not bare.isascii():
+        bare = "".join(c for c in unicodedata.normalize("NFKD", bare) if not unicodedata.combining(c))
     return " ".join(_WORD.findall(bare))
 
 
+def _stems_of_folded(folded: str) -> frozenset[str]:
+    return frozenset(w[:STEM] for w in folded.split() if len(w) > 2 and w not in _STOP)
+
+
+@lru_cache(maxsize=20_000)
+def signature(text: str) -> tuple[str, frozenset[str]]:
+    """The folded text and its stems, remembered: the triage view compares one idea with
+    thousands whose texts never change."""
+    folded = fold(text)
+    return folded, _stems_of_folded(folded)
+
+
 def stems(text: str) -> frozenset[str]:
-    return frozenset(w[:STEM] for w in fold(text).split() if len(w) > 2 and w not in _STOP)
+    return signature(text)[1]
 
 
 def likeness(a: frozenset[str], b: frozenset[str]) -> float:
@@ -73,13 +96,14 @@ def group(texts: Mapping[str, str], threshold: float = SAME) -> list[list[str]]:
             parent[max(ra, rb, key=order.get)] = min(ra, rb, key=order.get)
 
     by_fold: dict[str, str] = {}
+    words: dict[str, frozenset[str]] = {}
     for key, text in texts.items():
-        folded = fold(text)
+        folded, words[key] = signature(text)
         if folded in by_fold:
             join(by_fold[folded], key)
         else:
             by_fold[folded] = key
-    for a, b, score in _pairs({key: stems(text) for key, text in texts.items()}):
+    for a, b, score in _pairs(words):
         if score >= threshold:
             join(a, b)
     groups: dict[str, list[str]] = defaultdict(list)
@@ -90,6 +114,9 @@ def group(texts: Mapping[str, str], threshold: float = SAME) -> list[list[str]]:
 
 def most_alike(text: str, others: Mapping[str, str], limit: int = 5, floor: float = 0.3) -> list[tuple[str, float]]:
     """The ids of `others` most like `text`, best first, with their likeness (1.0: the same text)."""
-    mine, folded = stems(text), fold(text)
-    scored = [(key, 1.0 if fold(other) == folded else likeness(mine, stems(other))) for key, other in others.items()]
+    folded, mine = signature(text)
+    scored = []
+    for key, other in others.items():
+        theirs, their_stems = signature(other)
+        scored.append((key, 1.0 if theirs == folded else likeness(mine, their_stems)))
     return sorted([s for s in scored if s[1] >= floor], key=lambda s: -s[1])[:limit]

@@ -11,6 +11,8 @@ from .moderation import QueueFilter, queue
 
 # Enough for a busy month of one municipality; the comparison stays well under a second.
 _MAX_COMPARED = 5000
+# The triage view compares one idea with this many of the most recent of its municipality.
+_MAX_SIMILAR_COMPARED = 2000
 
 
 def duplicate_groups(db: Database, f: QueueFilter) -> list[list[dict[str, Any]]]:
@@ -25,7 +27,7 @@ def similar_to(db: Database, suggestion: dict[str, Any], limit: int = 5) -> list
     rows = db.execute(
         "SELECT id, receipt, text, language, state, created_at, merged_into FROM suggestions "
         "WHERE municipality = ? AND id != ? AND hidden_at IS NULL ORDER BY received_at DESC LIMIT ?",
-        [suggestion["municipality"], suggestion["id"], _MAX_COMPARED]).fetchall()
+        [suggestion["municipality"], suggestion["id"], _MAX_SIMILAR_COMPARED]).fetchall()
     found = {r[0]: dict(zip(("id", "receipt", "text", "language", "state", "created_at", "merged_into"), r))
              for r in rows}
     return [{**found[key], "likeness": score}
