@@ -48,7 +48,8 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
                   description="The bench ↔ server API. Errors are RFC 9457 problem+json.")
     app.state.context = context
     handlers.install(app)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
     app.include_router(router)
     web.install(app)  # the web pages (issue #6): phone pages, moderation, portal, fleet
 
