@@ -11,13 +11,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 
-from sync_server.db import open_database
-from sync_server.services.people import add_user
 from tests.web.browser import assert_clean, login, open_page, shot, top_shot
-from tests.web.conftest import PASSWORD, Web
+from tests.web.conftest import Web
 from tests.web.helpers import ALPHABET
 
 MOSTAR_PARK = "c3e2b1a0-9f8e-4d7c-8b6a-5f4e3d2c1b0a"     # sample initiative of Mostar
@@ -25,16 +22,6 @@ NETWORK_WIDE = "e7d6c5b4-a3b2-4c1d-9e8f-7a6b5c4d3e2f"    # sample initiative of 
 # A summer time in UTC and how a moderator in Bosnia and Herzegovina reads it.
 WRITTEN = datetime(2026, 7, 1, 10, 5, tzinfo=timezone.utc)
 WRITTEN_LOCAL = "2026-07-01 12:05"
-
-
-@pytest.fixture(scope="module")
-def moderators(web: Web) -> None:
-    db = open_database(web.server.db_path)
-    try:
-        for place in ("prijedor", "mostar", "jablanica"):
-            add_user(db, f"mod-{place}", "moderator", PASSWORD, (place,))
-    finally:
-        db.close()
 
 
 def send(web: Web, municipality: str, texts: list[str], language: str = "bs") -> list[tuple[str, str]]:
@@ -53,7 +40,7 @@ def receipts_on(page: Any) -> list[str]:
     return [r.strip() for r in page.locator(".suggestion .receipt-code").all_text_contents()]
 
 
-def test_queue_of_250_is_reachable_page_by_page(web: Web, browser: Any, artifacts: Path, moderators: None) -> None:
+def test_queue_of_250_is_reachable_page_by_page(web: Web, browser: Any, artifacts: Path) -> None:
     sent = send(web, "prijedor", [f"Ideja broj {n} za Prijedor: uredite park {n}." for n in range(250)])
     with open_page(browser, phone=False) as (page, watch):
         login(page, web.url, "mod-prijedor")
@@ -85,8 +72,7 @@ def test_queue_of_250_is_reachable_page_by_page(web: Web, browser: Any, artifact
         assert_clean(page, watch, "queue sr")
 
 
-def test_triage_of_ten_with_the_keyboard_and_one_undo(web: Web, browser: Any, artifacts: Path,
-                                                      moderators: None) -> None:
+def test_triage_of_ten_with_the_keyboard_and_one_undo(web: Web, browser: Any, artifacts: Path) -> None:
     sent = send(web, "mostar", [f"Mostarska ideja {n}: više klupa uz Neretvu, kod mosta {n}." for n in range(10)])
     with open_page(browser, phone=False) as (page, watch):
         login(page, web.url, "mod-mostar")
@@ -136,7 +122,7 @@ def test_triage_of_ten_with_the_keyboard_and_one_undo(web: Web, browser: Any, ar
         assert "Već je u planu grada za iduću godinu." in citizen
 
 
-def test_triage_in_serbian_cyrillic(web: Web, browser: Any, artifacts: Path, moderators: None) -> None:
+def test_triage_in_serbian_cyrillic(web: Web, browser: Any, artifacts: Path) -> None:
     send(web, "mostar", ["Треба нам више клупа у хладу код Старог моста."], language="sr")
     with open_page(browser, phone=False, locale="sr") as (page, watch):
         login(page, web.url, "mod-mostar")
@@ -147,8 +133,7 @@ def test_triage_in_serbian_cyrillic(web: Web, browser: Any, artifacts: Path, mod
         assert_clean(page, watch, "triage sr")
 
 
-def test_duplicate_group_joined_at_once_and_junk_hidden_in_bulk(web: Web, browser: Any, artifacts: Path,
-                                                                moderators: None) -> None:
+def test_duplicate_group_joined_at_once_and_junk_hidden_in_bulk(web: Web, browser: Any, artifacts: Path) -> None:
     same = send(web, "jablanica", ["Treba nam česma kod škole u Jablanici!"])
     same += send(web, "jablanica", ["Треба нам чесма код школе у Јабланици"], language="sr")
     same += send(web, "jablanica", ["TREBA NAM CESMA KOD SKOLE U JABLANICI"])

@@ -103,3 +103,18 @@ def test_membership_application_and_one_time_password(web: Web) -> None:
     assert login.status_code == 303
     assert newcomer.get(f"{web.url}/moderation?municipality=maglaj").status_code == 200
     assert newcomer.get(f"{web.url}/moderation?municipality=zepce").status_code == 403
+
+
+def test_unpublishing_asks_first(web: Web) -> None:
+    moderator = web.session("mod-trebinje")
+    created = _post(moderator, web, "/moderation/initiatives/new", municipality="trebinje", original_language="bs",
+                    bs_title="Privremena inicijativa")
+    path = created.headers["location"]
+    initiative_id = path.rsplit("/", 1)[1]
+    _post(moderator, web, f"{path}/status", to="published")
+    asked = _post(moderator, web, f"{path}/status?lang=en", to="draft")
+    assert asked.status_code == 200 and "Unpublishing takes it off these benches" in asked.text
+    assert requests.get(f"{web.url}/i/{initiative_id}").status_code == 200  # still published
+    assert _post(moderator, web, f"{path}/status", to="draft", confirmed="yes").status_code == 303
+    assert requests.get(f"{web.url}/i/{initiative_id}").status_code == 404
+    assert "Draft: not shown on any bench or page yet." in moderator.get(f"{web.url}{path}?lang=en").text
