@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..clock import now_iso
 from ..db import Database, transaction
@@ -125,10 +124,3 @@ def _state(db: Database, suggestion_id: str) -> str | None:
     row = db.execute("SELECT state FROM suggestions WHERE id = ?", [suggestion_id]).fetchone()
     return row[0] if row else None
 
-
-def recent_decisions(db: Database, actor: str, limit: int = 5) -> list[dict[str, Any]]:
-    """The actor's last decisions, newest first, for the triage page's "just done" list."""
-    rows = db.execute(
-        "SELECT a.at, a.action, a.to_state, s.id, s.receipt FROM audit a JOIN suggestions s ON s.id = a.entity_id "
-        "WHERE a.actor = ? AND a.entity = 'suggestion' ORDER BY a.id DESC LIMIT ?", [actor, limit]).fetchall()
-    return [dict(zip(("at", "action", "to_state", "id", "receipt"), r)) for r in rows]
