@@ -2,21 +2,17 @@
 municipality of the moderator's scope."""
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..db import municipality_slugs
 from ..services.decline_templates import add_template, delete_template, templates_for
-from ..services.logins import User
 from .context import database
-from .guards import in_scope, run, scope
-from .sessions import require_role, verify_csrf
+from .guards import Moderator, in_scope, run, scope
+from .sessions import verify_csrf
 from .templating import render
 
 router = APIRouter(prefix="/decline-reasons")
-Moderator = Annotated[User, Depends(require_role("admin", "moderator"))]
 
 
 @router.get("", response_class=HTMLResponse)

@@ -2,23 +2,19 @@
 whole group with one form (one audit entry per idea)."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ..db import municipality_slugs
 from ..services.decline_templates import templates_for
 from ..services.duplicates import duplicate_groups
-from ..services.logins import User
 from .context import database
+from .guards import Moderator
 from .initiative_lists import initiative_choices
 from .queue_filter import filter_query, queue_filter
-from .sessions import require_role
 from .templating import language, render
 
 router = APIRouter(prefix="/duplicates")
-Moderator = Annotated[User, Depends(require_role("admin", "moderator"))]
 
 
 @router.get("", response_class=HTMLResponse)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from ..db import municipality_slugs
 from ..i18n import N_
@@ -13,9 +13,11 @@ from ..services.errors import Forbidden, InvalidInput, InvalidTransition, NotFou
 from ..services.logins import User
 from ..services.moderation import get_suggestion
 from .context import database
-from .sessions import WebError
+from .sessions import WebError, require_role
 
 T = TypeVar("T")
+# Who may use the moderation pages, as a handler's parameter type.
+Moderator = Annotated[User, Depends(require_role("admin", "moderator"))]
 NOT_FOUND = N_("There is nothing here, or it is outside your municipalities.")
 
 

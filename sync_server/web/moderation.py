@@ -5,8 +5,6 @@ one's last decision and decisions on many suggestions at once. Triage, duplicate
 templates and reports are sub-routers mounted here."""
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
@@ -16,19 +14,17 @@ from ..i18n import N_
 from ..services import audit
 from ..services.decisions import decide_many, hide_suggestion, undo_last, unhide_suggestion
 from ..services.decline_templates import template_text, templates_for
-from ..services.logins import User
 from ..services.moderation import VIEWS, queue_page, totals
 from ..services.suggestions import confirm_suggestion, decline_suggestion, merge_suggestion
 from . import decline_templates, duplicates, reports, triage
 from .context import database
-from .guards import NOT_FOUND, run, scope, suggestion_in_scope
+from .guards import Moderator, NOT_FOUND, run, scope, suggestion_in_scope
 from .initiative_lists import initiative_choices
 from .queue_filter import filter_query, queue_filter, safe_filter_query
-from .sessions import WebError, require_role, verify_csrf
+from .sessions import WebError, verify_csrf
 from .templating import language, render
 
 router = APIRouter(prefix="/moderation")
-Moderator = Annotated[User, Depends(require_role("admin", "moderator"))]
 INVALID = N_("Some fields are missing or invalid. Please go back and check the form.")
 
 
@@ -37,7 +33,7 @@ async def queue_view(request: Request, user: Moderator) -> HTMLResponse:
     f = queue_filter(request, user)
     db = database(request)
     number = request.query_params.get("page", "1")
-    page = queue_page(db, f, int(number) if number.isdigit() else 1)
+    page = queue_page(db, f, int(number[:9]) if number.isdigit() else 1)
     allowed = scope(request, user)
     per_place = totals(db, allowed)
     shown = {m: t for m, t in per_place.items() if m in f.municipalities}

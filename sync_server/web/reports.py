@@ -2,9 +2,7 @@
 filter on screen, and the monthly summary per municipality, on a page and as both files."""
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from ..db import municipality_slugs
@@ -13,14 +11,13 @@ from ..services.logins import User
 from ..services.reports import EXPORT_COLUMNS, SUMMARY_COLUMNS, export_rows, monthly_summary
 from ..spreadsheet import to_csv, to_xlsx
 from .context import database
-from .guards import NOT_FOUND, scope
+from .guards import Moderator, NOT_FOUND, scope
 from .local_time import local_month
 from .queue_filter import queue_filter
-from .sessions import WebError, require_role
+from .sessions import WebError
 from .templating import language, render
 
 router = APIRouter()
-Moderator = Annotated[User, Depends(require_role("admin", "moderator"))]
 CSV = "text/csv; charset=utf-8"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,9 +4,8 @@ category, similar ideas), the decisions with "save and next", keyboard shortcuts
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ..db import municipality_slugs
@@ -14,25 +13,23 @@ from ..services.decisions import last_decision
 from ..services.decline_templates import templates_for
 from ..services.duplicates import similar_to
 from ..services.initiatives import get_initiative
-from ..services.logins import User
 from ..services.moderation import count, queue
 from .context import database
-from .guards import suggestion_in_scope
+from .guards import Moderator, suggestion_in_scope
 from .initiative_lists import initiative_choices
 from .queue_filter import filter_query, queue_filter
-from .sessions import require_role
 from .templating import language, render
 from .texts import localise
 
 router = APIRouter(prefix="/triage")
-Moderator = Annotated[User, Depends(require_role("admin", "moderator"))]
 
 
 @router.get("", response_class=HTMLResponse)
 async def triage_page(request: Request, user: Moderator) -> HTMLResponse:
     db = database(request)
     f = replace(queue_filter(request, user), view="received")  # deciding takes an idea out of this view
-    skip = int(request.query_params.get("skip", "0")) if request.query_params.get("skip", "").isdigit() else 0
+    raw_skip = request.query_params.get("skip", "")
+    skip = int(raw_skip[:9]) if raw_skip.isdigit() else 0
     chosen = request.query_params.get("id")
     if chosen:
         suggestion = suggestion_in_scope(request, user, chosen)
