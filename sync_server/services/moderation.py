@@ -106,7 +106,7 @@ def totals(db: Database, municipalities: Sequence[str]) -> dict[str, dict[str, i
             f"GROUP BY municipality, state", list(municipalities)):
         out[municipality][state] = out[municipality].get(state, 0) + n
     for municipality, state, n in db.execute(
-            f"SELECT municipality, state, count(*) FROM suggestions INDEXED BY suggestions_hidden "
+            f"SELECT municipality, state, count(*) FROM suggestions "
             f"WHERE municipality IN ({marks}) AND hidden_at IS NOT NULL GROUP BY municipality, state",
             list(municipalities)):
         out[municipality][state] -= n

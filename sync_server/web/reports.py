@@ -11,10 +11,9 @@ from ..services.logins import User
 from ..services.reports import EXPORT_COLUMNS, SUMMARY_COLUMNS, export_rows, monthly_summary
 from ..spreadsheet import to_csv, to_xlsx
 from .context import database
-from .guards import Moderator, NOT_FOUND, scope
+from .guards import Moderator, scope
 from .local_time import local_month
 from .queue_filter import queue_filter
-from .sessions import WebError
 from .templating import language, render
 
 router = APIRouter()
@@ -48,11 +47,15 @@ async def summary_page(request: Request, user: Moderator) -> HTMLResponse:
         "months": monthly_summary(db, scope(request, user), local_month), "names": municipality_slugs(db)})
 
 
-@router.get("/reports.{kind}")
-async def summary_file(request: Request, kind: str, user: Moderator) -> Response:
-    if kind not in ("csv", "xlsx"):
-        raise WebError(404, NOT_FOUND)
-    rows = [m.row() for m in monthly_summary(database(request), scope(request, user), local_month)]
-    if kind == "xlsx":
-        return download(to_xlsx("summary", SUMMARY_COLUMNS, rows), XLSX, "monthly-summary.xlsx")
-    return download(to_csv(SUMMARY_COLUMNS, rows), CSV, "monthly-summary.csv")
+def _summary_rows(request: Request, user: User) -> list[list]:
+    return [m.row() for m in monthly_summary(database(request), scope(request, user), local_month)]
+
+
+@router.get("/reports.csv")
+async def summary_csv(request: Request, user: Moderator) -> Response:
+    return download(to_csv(SUMMARY_COLUMNS, _summary_rows(request, user)), CSV, "monthly-summary.csv")
+
+
+@router.get("/reports.xlsx")
+async def summary_xlsx(request: Request, user: Moderator) -> Response:
+    return download(to_xlsx("summary", SUMMARY_COLUMNS, _summary_rows(request, user)), XLSX, "monthly-summary.xlsx")
