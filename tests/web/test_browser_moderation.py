@@ -76,6 +76,9 @@ def test_triage_of_ten_with_the_keyboard_and_one_undo(web: Web, browser: Any, ar
     sent = send(web, "mostar", [f"Mostarska ideja {n}: više klupa uz Neretvu, kod mosta {n}." for n in range(10)])
     with open_page(browser, phone=False) as (page, watch):
         login(page, web.url, "mod-mostar")
+        page.goto(f"{web.url}/moderation/decline-reasons")
+        page.fill("#t-mostar", "Ovo je u nadležnosti kantona.")
+        page.click("form:has(#t-mostar) button[type=submit]")
         page.goto(f"{web.url}/moderation/triage?sort=written&order=oldest")
         assert page.text_content("#waiting") == "Čeka 10 ideja"
         shot(page, artifacts, "triage-bs")
@@ -103,6 +106,11 @@ def test_triage_of_ten_with_the_keyboard_and_one_undo(web: Web, browser: Any, ar
                 assert showing() == receipt
                 key("c")
                 decided[receipt] = "confirmed"
+            elif n == 8:
+                page.keyboard.press("1")  # the first decline reason of Mostar's templates
+                assert page.input_value("#reason") == "Ovo je u nadležnosti kantona."
+                key("Control+Enter")
+                decided[receipt] = "declined"
             elif n == 7:
                 page.keyboard.press("m")
                 page.select_option("#initiative", MOSTAR_PARK)
@@ -118,8 +126,8 @@ def test_triage_of_ten_with_the_keyboard_and_one_undo(web: Web, browser: Any, ar
                 (decided[receipt], None)], receipt
         assert web.server.rows("SELECT action, note FROM audit WHERE entity_id = ? ORDER BY id", [sent[5][0]]) == [
             ("hide", None), ("undo", "hide"), ("status", None)]
-        citizen = requests.get(f"{web.url}/r/{sent[4][1]}").text
-        assert "Već je u planu grada za iduću godinu." in citizen
+        assert "Već je u planu grada za iduću godinu." in requests.get(f"{web.url}/r/{sent[4][1]}").text
+        assert "Ovo je u nadležnosti kantona." in requests.get(f"{web.url}/r/{sent[8][1]}").text
 
 
 def test_triage_in_serbian_cyrillic(web: Web, browser: Any, artifacts: Path) -> None:
