@@ -148,6 +148,7 @@ def main() -> None:
                                ("/moderation sorted by arrival, oldest", "/moderation?sort=arrived&order=oldest&page=2"),
                                ("/moderation search", "/moderation?q=biblioteka&state=all"),
                                ("/moderation/triage", "/moderation/triage"),
+                               ("/moderation/duplicates", "/moderation/duplicates"),
                                ("/moderation/reports", "/moderation/reports")):
                 median, p95 = timing(session, server.url + path, args.repeat)
                 print(f"{name}: median {median:.1f} ms, p95 {p95:.1f} ms ({args.ideas} ideas)")
