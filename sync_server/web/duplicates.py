@@ -10,9 +10,9 @@ from ..services.decline_templates import templates_for
 from ..services.duplicates import duplicate_groups
 from .context import database
 from .guards import Moderator
-from .initiative_lists import initiative_choices
 from .queue_filter import filter_query, queue_filter
 from .templating import language, render
+from .views import initiative_choices
 
 router = APIRouter(prefix="/duplicates")
 
@@ -24,7 +24,7 @@ async def duplicates_page(request: Request, user: Moderator) -> HTMLResponse:
     places = {s["municipality"] for g in groups for s in g}
     return render(request, "moderation/duplicates.html", {
         "groups": groups, "names": municipality_slugs(db),
-        "choices": {m: initiative_choices(db, m, language(request)) for m in places},
+        "choices": {m: initiative_choices(request, m, language(request)) for m in places},
         "templates": {m: templates_for(db, m) for m in places},
         "queue_link": "/moderation?" + filter_query(request),
         "here": request.url.path + ("?" + request.url.query if request.url.query else "")})

@@ -19,10 +19,10 @@ from ..services.suggestions import confirm_suggestion, decline_suggestion, merge
 from . import decline_templates, duplicates, reports, triage
 from .context import database
 from .guards import Moderator, NOT_FOUND, run, scope, suggestion_in_scope
-from .initiative_lists import initiative_choices
 from .queue_filter import filter_query, queue_filter, safe_filter_query
 from .sessions import WebError, verify_csrf
 from .templating import language, render
+from .views import initiative_choices
 
 router = APIRouter(prefix="/moderation")
 INVALID = N_("Some fields are missing or invalid. Please go back and check the form.")
@@ -52,7 +52,7 @@ async def suggestion_page(request: Request, suggestion_id: str, user: Moderator)
     return render(request, "moderation/suggestion.html", {
         "s": suggestion, "trail": audit.history(db, "suggestion", suggestion["id"]),
         "names": municipality_slugs(db), "templates": templates_for(db, suggestion["municipality"]),
-        "initiatives": initiative_choices(db, suggestion["municipality"], language(request))})
+        "initiatives": initiative_choices(request, suggestion["municipality"], language(request))})
 
 
 def decline_reason(request: Request, municipality: str, form: FormData) -> str:
@@ -66,7 +66,7 @@ def decline_reason(request: Request, municipality: str, form: FormData) -> str:
 
 def merge_target(request: Request, municipality: str, form: FormData) -> str:
     target = str(form.get("initiative_id", ""))[:64]
-    if target not in {i["id"] for i in initiative_choices(database(request), municipality, "en")}:
+    if target not in {i["id"] for i in initiative_choices(request, municipality, "en")}:
         raise WebError(422, INVALID)
     return target
 

@@ -16,10 +16,10 @@ from ..services.initiatives import get_initiative
 from ..services.moderation import count, queue
 from .context import database
 from .guards import Moderator, suggestion_in_scope
-from .initiative_lists import initiative_choices
 from .queue_filter import filter_query, queue_filter
 from .templating import language, render
-from .texts import localise
+from .texts import localised
+from .views import initiative_choices
 
 router = APIRouter(prefix="/triage")
 
@@ -43,9 +43,9 @@ async def triage_page(request: Request, user: Moderator) -> HTMLResponse:
     if suggestion is not None:
         initiative = get_initiative(db, suggestion["initiative_id"]) if suggestion["initiative_id"] else None
         context.update({
-            "initiative": initiative and localise(initiative["texts"], language(request),
+            "initiative": initiative and localised(initiative["texts"], language(request),
                                                   initiative["original_language"]),
             "similar": similar_to(db, suggestion) if not suggestion["hidden_at"] else [],
             "templates": templates_for(db, suggestion["municipality"]),
-            "initiatives": initiative_choices(db, suggestion["municipality"], language(request))})
+            "initiatives": initiative_choices(request, suggestion["municipality"], language(request))})
     return render(request, "moderation/triage.html", context)
