@@ -15,6 +15,7 @@ from kiosk.core.text import cyrillic_to_latin, localised
 from kiosk.ui.names import CATEGORIES, INITIATIVE_STATUSES, LANGUAGE_IN_SENTENCE, municipality_name, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.tr import _, ngettext, tr
+from kiosk.ui.widgets.photo import PhotoImage  # noqa: F401  (used by the kv rules)
 
 load_kv(__file__)
 
@@ -46,8 +47,10 @@ def row_data(initiative: dict[str, Any], language: str, pending_supports: int = 
     status = translated(INITIATIVE_STATUSES, initiative.get("status"))
     meta = "  ·  ".join(filter(None, [status, place, translated(CATEGORIES, initiative.get("category"))]))
     count = (initiative.get("support_count") or 0) + pending_supports
+    photos = initiative.get("photos") or []
     return {"initiative_id": initiative["id"], "title": texts.get("title", ""),
             "summary": texts.get("summary", ""), "meta": meta, "note": note,
+            "photo": photos[0]["sha256"] if photos else "",
             "supporters": ngettext("{count} supporter", "{count} supporters", count).format(count=count)}
 
 
@@ -58,6 +61,7 @@ class InitiativeRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     meta = StringProperty("")
     note = StringProperty("")
     supporters = StringProperty("")
+    photo = StringProperty("")  # sha256 of its first photo, "" for none
 
     def on_release(self) -> None:
         from kivy.app import App
