@@ -7,6 +7,8 @@
                                                   switched and rolled back (kiosk.core.supervisor)
     python -m kiosk demo [...]                    a whole bench on this machine (kiosk.demo)
     python -m kiosk hash-pin                      a diagnostics_pin_hash line for the config
+    python -m kiosk say --language LANG TEXT --out FILE.wav
+                                                  the kiosk's speech of TEXT in a WAV file (kiosk.say)
 
 This module only reads arguments; ``kiosk.composition`` builds the services and runs them.
 """
@@ -16,7 +18,7 @@ import argparse
 import getpass
 import sys
 
-from kiosk import demo
+from kiosk import demo, say
 from kiosk.composition import run_kiosk, run_supervisor, run_sync_forever, run_sync_once
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.logs import setup_logging
@@ -40,6 +42,7 @@ def parser() -> argparse.ArgumentParser:
     sync.add_argument("--config", default=argparse.SUPPRESS, metavar="FILE", help="TOML config file (optional)")
     demo.add_arguments(sub.add_parser("demo", help="the bench with a local server and a simulated controller"))
     sub.add_parser("hash-pin", help="ask for a diagnostics PIN twice and print its config line")
+    say.add_arguments(sub.add_parser("say", help="write the kiosk's speech of TEXT to a WAV file"))
     supervise = sub.add_parser("supervise", help="run the kiosk from its current release, switch to new "
                                                  "ones and roll back those that fail their trial")
     supervise.add_argument("kiosk_args", nargs=argparse.REMAINDER,
@@ -66,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         cli.error("give --config before supervise: the supervisor reads it, and passes it on to the kiosk")
     if args.command == "hash-pin":
         return hash_pin()
+    if args.command == "say":
+        return say.main(args)
     setup_logging()  # text, or JSON lines with SMART_BENCH_LOG_FORMAT=json
     if args.command == "demo":
         return demo.main(args)

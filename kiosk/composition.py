@@ -1,8 +1,9 @@
 """The kiosk's composition root: the one place that builds a bench's services from its ``Config``
-(local store, sync client, power monitor, energy policy, backlight, translator) and runs what uses
-them: the Kivy App (``run_kiosk``), one sync round (``run_sync_once``), sync rounds without a window
-(``run_sync_forever``) or the supervisor that runs the kiosk from its current release (``run_supervisor``). ``kiosk.__main__`` and
-``kiosk.demo`` both come here; nothing here reads the command line.
+(local store, sync client, power monitor, energy policy, backlight, translator, the audio guide's
+speaker) and runs what uses them: the Kivy App (``run_kiosk``), one sync round (``run_sync_once``),
+sync rounds without a window (``run_sync_forever``) or the supervisor that runs the kiosk from its
+current release (``run_supervisor``). ``kiosk.__main__`` and ``kiosk.demo`` both come here; nothing
+here reads the command line.
 
 Kivy is configured here, once, before anything imports its Window: that is why the UI modules are
 imported inside ``run_kiosk`` and not at the top.
@@ -20,6 +21,7 @@ from hardware.link import PowerMonitor
 from kiosk.core.config import Config
 from kiosk.core.energy import EnergyPolicy, detect_backlight
 from kiosk.core.remote_settings import RemoteSettings
+from kiosk.core.speech import Speaker
 from kiosk.core.store import BenchStore
 from kiosk.core.supervisor import Supervisor
 from kiosk.core.sync import SyncClient, SyncFailed
@@ -56,9 +58,11 @@ def run_kiosk(config: Config, *, fullscreen: bool,
         remote = RemoteSettings(config)
         config = remote.current  # the remote settings applied last time, from the first frame
         sync = SyncClient(config, remote_settings=remote) if config.token else None  # the App stops it
+        speech = Speaker()  # the audio guide's voice on the bench's audio output
+        cleanup.callback(speech.close)
         app = KioskApp(Services(config=config, store=store, translator=Translator(config.languages),
                                 energy=EnergyPolicy(config.energy), backlight=detect_backlight(),
-                                monitor=monitor, sync=sync))
+                                monitor=monitor, sync=sync, speech=speech))
         if on_start is not None:
             on_start(app)
         if sync is not None:

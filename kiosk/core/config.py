@@ -17,6 +17,7 @@ looks like this (all keys optional)::
     update_channel = "stable"           # the channel of releases this bench follows
     update_max_bytes = 67108864         # a release larger than this is refused (a mobile data budget)
     update_trial_s = 900                # a new release must report healthy this soon, or is rolled back
+    photo_cache_mb = 64                 # initiatives' photos kept in the store; oldest unused go first
 
     [energy]                            # see kiosk.core.energy.EnergyThresholds
     saver_enter_pct = 40
@@ -33,9 +34,9 @@ case, with the table as a prefix for ``[energy]`` keys:
 ``SMART_BENCH_BENCH_ID``, ``SMART_BENCH_MUNICIPALITY``, ``SMART_BENCH_SERVER_URL``,
 ``SMART_BENCH_TOKEN``, ``SMART_BENCH_SERIAL_PORTS`` and ``SMART_BENCH_COMMAND_PORTS`` and
 ``SMART_BENCH_LANGUAGES`` (comma-separated lists), ``SMART_BENCH_IDLE_TIMEOUT_S``,
-``SMART_BENCH_DIAGNOSTICS_PIN_HASH``, ``SMART_BENCH_DATA_DIR``, ``SMART_BENCH_RELEASE_PUBLIC_KEY``,
-``SMART_BENCH_UPDATE_CHANNEL``, ``SMART_BENCH_UPDATE_MAX_BYTES``, ``SMART_BENCH_UPDATE_TRIAL_S``, and
-``SMART_BENCH_ENERGY_<KEY>`` (e.g. ``SMART_BENCH_ENERGY_MIN_DWELL_S=900``).
+``SMART_BENCH_DIAGNOSTICS_PIN_HASH``, ``SMART_BENCH_DATA_DIR``, ``SMART_BENCH_PHOTO_CACHE_MB``,
+``SMART_BENCH_RELEASE_PUBLIC_KEY``, ``SMART_BENCH_UPDATE_CHANNEL``, ``SMART_BENCH_UPDATE_MAX_BYTES``,
+``SMART_BENCH_UPDATE_TRIAL_S``, and ``SMART_BENCH_ENERGY_<KEY>`` (e.g. ``SMART_BENCH_ENERGY_MIN_DWELL_S=900``).
 
 Bad values raise ``ConfigError`` whose message names the key, where it came from (file and line,
 or the environment variable) and why; the kiosk prints that message, never a traceback.
@@ -90,6 +91,7 @@ class Config:
     diagnostics_pin_hash: str = DEMO_PIN_HASH
     energy: EnergyThresholds = EnergyThresholds()
     data_dir: Path = Path.home() / ".local" / "share" / "smart-bench"
+    photo_cache_mb: float = 64.0
     release_public_key: str = ""
     update_channel: str = "stable"
     update_max_bytes: int = 64 * 1024 * 1024
@@ -101,6 +103,10 @@ class Config:
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    @property
+    def photo_cache_bytes(self) -> int:
+        return int(self.photo_cache_mb * 1024 * 1024)
 
     @property
     def store_path(self) -> Path:
@@ -229,6 +235,7 @@ _TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "idle_timeout_s": _idle_timeout,
     "diagnostics_pin_hash": _pin_hash,
     "data_dir": lambda value: Path(_text(value)).expanduser(),
+    "photo_cache_mb": _positive_number,
     "release_public_key": _public_key,
     "update_channel": _text,
     "update_max_bytes": _byte_count,
