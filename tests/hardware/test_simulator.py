@@ -17,17 +17,19 @@ pytestmark = pytest.mark.timeout(30)
 CS_OFF, CS_BULK, CS_ABSORPTION, CS_FLOAT = "0", "3", "4", "5"
 
 
-def hourly(weathers: list[str], **options) -> list[tuple[float, dict[str, str]]]:
-    """(hour since the start, merged fields) once an hour of simulated time."""
+def hourly(weathers: list[str], *, dark_screen: bool = False, **options) -> list[tuple[float, dict[str, str]]]:
+    """(hour since the start, merged fields) once an hour of simulated time; with ``dark_screen``
+    the kiosk blanks its screen between visitors, as the energy policy would."""
     samples = []
     for model, (mppt, board) in simulate_days(weathers, step_s=60, **options):
+        model.set_screen(100, dark_screen)
         if model.time_s % 3600 == 0:
             samples.append((model.time_s / 3600, {**mppt, **board}))
     return samples
 
 
 def test_a_sunny_day_charges_bulk_absorption_float_and_sleeps_at_night() -> None:
-    day = hourly(["sunny"], soc=0.5)
+    day = hourly(["sunny"], soc=0.75)  # a May day on a panel tilted for December: it fills from 75 %
     states = [fields["CS"] for _, fields in day]
     night = [fields for hour, fields in day if hour < 4 or hour > 21]
     noon = [fields for hour, fields in day if 11 <= hour <= 14]
@@ -37,14 +39,15 @@ def test_a_sunny_day_charges_bulk_absorption_float_and_sleeps_at_night() -> None
     assert first[CS_BULK] < first[CS_ABSORPTION] < first[CS_FLOAT]
     # Charging in the day, discharging at night, and always a 12 V battery.
     assert max(int(f["I"]) for _, f in day) > 5000 and all(int(f["I"]) < 0 for f in night)
-    assert all(11_000 < int(f["V"]) <= 14_400 for _, f in day)
+    # (Absorption is temperature-compensated: a 14 °C battery is charged to about 14.6 V.)
+    assert all(11_000 < int(f["V"]) <= 14_700 for _, f in day)
     assert int(day[-1][1]["SOC"]) > 500
     assert int(day[-1][1]["H22"]) > 50  # over 0.5 kWh harvested (H20 rolled over to H22)
 
 
 def test_a_week_of_weather_runs_fast_and_dark_days_drain_the_battery() -> None:
     started = time.monotonic()
-    week = hourly(["sunny", "sunny", "dark", "dark", "dark", "cloudy", "sunny"], seed=7)
+    week = hourly(["sunny", "sunny", "dark", "dark", "dark", "cloudy", "sunny"], seed=7, soc=0.5, dark_screen=True)
     assert time.monotonic() - started < 5
     # Index d: the end of day d.
     soc_at_midnight = [int(fields["SOC"]) for hour, fields in week if hour % 24 == 0]
