@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import math
 import random
+import re
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -84,18 +86,20 @@ TOWNS: dict[str, Town] = {town.name: town for town in (
 )}
 
 
+def slug(name: str) -> str:
+    """'Žepče' -> 'zepce', 'Novi Grad' -> 'novi-grad': the bench ids' spelling (as the server's)."""
+    folded = unicodedata.normalize("NFKD", name.replace("đ", "dj").replace("Đ", "Dj"))
+    ascii_only = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_only).strip("-")
+
+
 def town(name: str) -> Town:
-    """A municipality by name, case and diacritics forgiven (``zepce`` finds Žepče)."""
-    wanted = _fold(name)
+    """A municipality by name or slug, case and diacritics forgiven (``zepce`` finds Žepče)."""
+    wanted = slug(name)
     for candidate in TOWNS.values():
-        if _fold(candidate.name) == wanted:
+        if slug(candidate.name) == wanted:
             return candidate
     raise ValueError(f"unknown municipality {name!r}; choose from {', '.join(TOWNS)}")
-
-
-def _fold(text: str) -> str:
-    table = str.maketrans("čćžšđ", "cczsd")
-    return text.strip().lower().translate(table).replace("dj", "d").replace(" ", "-")
 
 
 def draw_days(town: Town, day_of_year: int, days: int, rng: random.Random) -> list[str]:

@@ -35,7 +35,7 @@ from datetime import timedelta
 from typing import Iterator, Sequence
 
 from hardware import commands
-from hardware.climate import WEATHERS, Town, town
+from hardware.climate import WEATHERS, MonthClimate, Town, town
 from hardware.commands import ChargeMinTemp, Command, DimLight, Hibernate, SetPort
 from hardware.profiles import DEFAULT_PROFILE, HardwareProfile
 from hardware.protocol import CHARGING_PORTS, encode_block
@@ -58,7 +58,7 @@ COLD_HYSTERESIS_C = 1.0  # the board's cold lock-out ends this far above its lim
 # the BMS's or the board's to keep, and the simulator counts every amp-hour that breaks it.
 LITHIUM_PHYSICAL_RATE_C = 0.5
 # How steeply a battery refuses charge near full: (state of charge where it starts, steepness).
-CHARGE_KNEE = {"agm": (0.7, 12.0), "lifepo4": (0.93, 40.0)}
+CHARGE_KNEE = {"agm": (0.93, 50.0), "lifepo4": (0.97, 80.0)}
 
 CS_OFF, CS_BULK, CS_ABSORPTION, CS_FLOAT = 0, 3, 4, 5
 OR_NO_INPUT, OR_REMOTE = 0x001, 0x008
@@ -154,6 +154,8 @@ class BenchModel:
         self.visitors_per_hour = visitors_per_hour
         self.counters = Counters()
         self._sun_cache: tuple[int, SunDay] | None = None
+        self._season_cache: tuple[int, float] | None = None
+        self._climate_cache: tuple[int, MonthClimate] | None = None
         self.ambient_c = self._ambient_c()
         self.battery_temp_c = self.ambient_c + 1.5
         self.enclosure_temp_c = self.battery_temp_c
@@ -221,9 +223,14 @@ class BenchModel:
         return self.computer_on and self.load_on
 
     def _ambient_c(self) -> float:
-        climate = self.town.climate(self.day_of_year + self.day)
+        climate = self._climate()
         return (climate.mean_c + WEATHERS[self.weather].temp_offset_c
                 + climate.swing_c / 2 * math.sin(2 * math.pi * (self.hour - 9.0) / 24.0))
+
+    def _climate(self) -> MonthClimate:
+        if self._climate_cache is None or self._climate_cache[0] != self.day:
+            self._climate_cache = (self.day, self.town.climate(self.day_of_year + self.day))
+        return self._climate_cache[1]
 
     def _irradiance(self, dt: float) -> float:
         """W/m² on the panel: the clear sky while the sun's disc is out, the overcast otherwise."""
@@ -299,10 +306,14 @@ class BenchModel:
 
     def _season(self) -> float:
         """Fewer people linger on a bench in the cold: 0.5 in deep winter, 1 from 18 °C up."""
-        return min(1.0, max(0.5, 0.5 + self.town.climate(self.day_of_year + self.day).mean_c / 36.0))
+        if self._season_cache is None or self._season_cache[0] != self.day:
+            mean_c = self._climate().mean_c
+            self._season_cache = (self.day, min(1.0, max(0.5, 0.5 + mean_c / 36.0)))
+        return self._season_cache[1]
 
     def _step_ports(self, dt: float) -> None:
         busy_hours = 7.0 <= self.hour < 22.0
+        season = self._season()
         for port, state in self.ports.items():
             state.fault_s = max(0.0, state.fault_s - dt)
             if state.session is not None:
@@ -311,7 +322,7 @@ class BenchModel:
                     state.session = None
                 continue
             qi = port.startswith("QI")
-            rate = (self.plug_ins_per_hour * self._season() * (1.0 if busy_hours else 0.05)
+            rate = (self.plug_ins_per_hour * season * (1.0 if busy_hours else 0.05)
                     * (0.5 if qi else 1.0))
             if self._random.random() < rate * dt / 3600.0:
                 duration = self._random.uniform(20 * 60.0, 90 * 60.0)
