@@ -6,7 +6,6 @@ the estimator as the measured temperature allows. Sources of the figures: ``docs
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
 Table = tuple[tuple[float, float], ...]
@@ -14,14 +13,14 @@ Table = tuple[tuple[float, float], ...]
 
 def interpolate(table: Table, x: float) -> float:
     """Piecewise-linear lookup in a table of (x, y) sorted by x, clamped at both ends."""
-    xs = [point[0] for point in table]
-    if x <= xs[0]:
-        return table[0][1]
-    if x >= xs[-1]:
-        return table[-1][1]
-    i = bisect_right(xs, x)
-    (x0, y0), (x1, y1) = table[i - 1], table[i]
-    return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+    x0, y0 = table[0]
+    if x <= x0:
+        return y0
+    for x1, y1 in table[1:]:  # a dozen points at most: a scan beats building a bisect index
+        if x <= x1:
+            return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        x0, y0 = x1, y1
+    return y0
 
 
 def _inverse(table: Table) -> Table:
@@ -81,7 +80,7 @@ AGM = Chemistry(
                      (40.0, 1.03)),
     charge_rate=((-20.0, 0.1), (0.0, 0.2), (25.0, 0.3)),
     temp_compensation_v_per_c=-0.018,  # -3 mV per cell and °C
-    load_disconnect_v=11.8, load_reconnect_v=12.6, hibernate_pct=40.0,
+    load_disconnect_v=11.8, load_reconnect_v=12.6, hibernate_pct=35.0,
 )
 
 # 12.8 V LiFePO4 (four cells, built-in BMS): flat voltage, high efficiency, no charge below 0 °C.

@@ -59,6 +59,17 @@ class HardwareProfile:
         if self.computer_busy_w < self.computer_idle_w or self.screen_max_w < self.screen_dark_w:
             raise ProfileError("a busy computer or a lit screen cannot draw less than an idle or dark one")
 
+    def draw_w(self, *, computer: float = 1.0, busy: float = 0.0, lit: float = 1.0, backlight_pct: float = 100.0,
+               router: float = 1.0, light_pct: float = 0.0, usb_w: float = 0.0) -> float:
+        """Watts drawn from the battery in one state of the bench (a share 0..1 for a part that is
+        on part of the time): the computer and screen on for ``computer``, busy for ``busy`` of
+        it, the screen lit for ``lit`` at ``backlight_pct``, the router on for ``router``, the light
+        at ``light_pct``, and ``usb_w`` for the ports; the port board always."""
+        computer_w = self.computer_idle_w + busy * (self.computer_busy_w - self.computer_idle_w)
+        screen_w = self.screen_dark_w + (self.screen_max_w - self.screen_dark_w) * backlight_pct / 100.0 * lit
+        return (self.board_w + computer * (computer_w + screen_w) + router * self.router_w
+                + self.light_w * light_pct / 100.0 + usb_w)
+
     @property
     def battery(self) -> Chemistry:
         return chemistry(self.chemistry)

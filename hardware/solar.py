@@ -5,16 +5,14 @@ on the panel's plane (W/m²): under a clear sky (pvlib's solar position and Inei
 transposed with the isotropic sky model) and under a complete overcast that lets through a fraction
 ``k`` of the clear-sky global irradiance, all of it diffuse. A day's weather mixes the two.
 
-pvlib (with pandas and numpy) is a simulation dependency: the kiosk never imports this module.
+pvlib (with pandas and numpy) is a simulation dependency, imported when the first day is computed:
+the kiosk never calls this module, and ``python -m hardware monitor`` runs without pvlib.
 """
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-
-import pandas as pd
-import pvlib
 
 from hardware.climate import Town
 
@@ -52,6 +50,8 @@ class SunDay:
 @lru_cache(maxsize=512)
 def sun_day(town: Town, tilt_deg: float, azimuth_deg: float, date: dt.date) -> SunDay:
     """The sun on one day (cached: benches of one town share their days)."""
+    import pandas as pd  # here, not at the top: importing the simulator must not need pvlib
+    import pvlib
     location = pvlib.location.Location(town.latitude, town.longitude, TIMEZONE, town.altitude_m)
     start = pd.Timestamp(date, tz=TIMEZONE)
     times = pd.date_range(start, start + pd.Timedelta(days=1), freq=f"{STEP_MIN}min", inclusive="left")

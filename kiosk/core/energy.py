@@ -6,7 +6,7 @@ are any, from the season), and projects the battery hour by hour over the next 3
 rung of the shedding ladder (``kiosk.core.energy_plan``: USB quota, light dimmed then scheduled,
 screen dark until touched, router on a schedule, hibernation at night, then around the clock). It
 takes the least shedding rung whose projected lowest charge stays ``reserve_pct`` above the
-hibernation floor, a floor well above the charger's low-voltage cut (AGM 40 %, LiFePO4 20 %).
+hibernation floor, a floor well above the charger's low-voltage cut (AGM 35 %, LiFePO4 20 %).
 
 Modes never flap: the plan sheds at once when it must, but sheds less only one rung at a time, at
 most once per ``min_dwell_s``, and only with ``relax_margin_pct`` to spare. Between plans one reflex
@@ -68,10 +68,10 @@ PRIOR_WEIGHT = 0.25  # the season's guess keeps this weight in the forecast besi
 class EnergyThresholds:
     """Battery levels in percent of the charge that can be drawn; times in seconds."""
 
-    hibernate_pct: float | None = None  # None: the chemistry's floor (AGM 40 %, LiFePO4 20 %)
+    hibernate_pct: float | None = None  # None: the chemistry's floor (AGM 35 %, LiFePO4 20 %)
     reserve_pct: float = 10.0  # the plan keeps its projected lowest charge this far above the floor
     relax_margin_pct: float = 5.0  # ... and this much more before it sheds less
-    resume_margin_pct: float = 10.0  # out of hibernation only this far above the floor
+    resume_margin_pct: float = 5.0  # out of hibernation only this far above the floor
     min_dwell_s: float = 3600.0  # the least time between two steps towards less shedding
     stale_after_s: float = 300.0  # readings older than this are ignored (the link is down)
     wake_hour: float = 12.0  # hibernation wakes for a sync at this local hour
@@ -206,7 +206,7 @@ class EnergyPolicy:
         if isinstance(today, float):
             self.today.yield_wh = max(self.today.yield_wh, today * 1000.0)
         if 0 < dt_s <= self.thresholds.stale_after_s:
-            amps = sum(port.current_a or 0.0 for name, port in status.ports.items() if name in CHARGING_PORTS)
+            amps = sum(value for value in (status.value(f"{port}_I") for port in self.ports) if isinstance(value, float))
             self.today.usb_wh += amps * 5.0 * dt_s / 3600.0
 
     def _forecast(self, local: datetime) -> list[float]:

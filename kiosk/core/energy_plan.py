@@ -15,7 +15,7 @@ rung  name                 what it does
                            the USB ports off
 5     router_schedule      the LTE router on 10 minutes every two hours from 07 to 21 for a sync
 6     night_hibernation    after dusk the kiosk hibernates (the board cuts computer, screen and
-                           router; the light at 20 %) and wakes half an hour after sunrise
+                           router; the light at 10 %) and wakes half an hour after sunrise
 7     hibernation          hibernated day and night; the board wakes it at midday for a short
                            sync, and it resumes once the battery is well above the floor
 ====  ===================  ==================================================================
@@ -44,7 +44,7 @@ ROUTER_HOURS = (7, 21)  # ... between these hours
 ROUTER_DUTY = ROUTER_WINDOW_MIN / 60 / ROUTER_EVERY_H
 USB_HOURS = (7, 22)
 LIGHT_OFF_HOURS = (23, 5)
-HIBERNATION_LIGHT_PCT = 20
+HIBERNATION_LIGHT_PCT = 10
 WAKE_AFTER_SUNRISE_H = 0.5  # night hibernation: back half an hour after sunrise ...
 SLEEP_AFTER_SUNSET_H = 0.5  # ... and off half an hour after sunset
 # Share of the time somebody uses the kiosk (the computer busy, the screen lit when dark-until-touched).
@@ -152,19 +152,15 @@ def need_w(profile: HardwareProfile, rung: int, hour: float, sunrise_h: float, s
     middle = hour + 0.5
     night = not sunrise_h <= middle <= sunset_h
     up = kiosk_up(rung, middle, sunrise_h, sunset_h)
-    watts = profile.board_w
-    if up:
-        busy = BUSY_SHARE_DAY if 8 <= middle < 21 else BUSY_SHARE_NIGHT
-        watts += profile.computer_idle_w + busy * (profile.computer_busy_w - profile.computer_idle_w)
-        lit = busy if plan.screen_off_when_idle else 1.0
-        watts += profile.screen_dark_w + (profile.screen_max_w - profile.screen_dark_w) * plan.backlight_pct / 100 * lit
-        watts += profile.router_w * (ROUTER_DUTY if plan.router_scheduled else 1.0)
-        if USB_HOURS[0] <= middle < USB_HOURS[1] or rung == FULL:
-            hours = 24 if rung == FULL else USB_HOURS[1] - USB_HOURS[0]
-            watts += usb_wh_per_day * plan.usb_share / hours
-    if night:
-        watts += profile.light_w * light_share(plan, middle % 24, hibernated=not up and rung >= NIGHT_HIBERNATION)
-    return watts
+    busy = BUSY_SHARE_DAY if 8 <= middle < 21 else BUSY_SHARE_NIGHT
+    usb_w = 0.0
+    if up and (USB_HOURS[0] <= middle < USB_HOURS[1] or rung == FULL):
+        usb_w = usb_wh_per_day * plan.usb_share / (24 if rung == FULL else USB_HOURS[1] - USB_HOURS[0])
+    light = 100.0 * light_share(plan, middle % 24, hibernated=not up) if night else 0.0
+    return profile.draw_w(computer=1.0 if up else 0.0, busy=busy, lit=busy if plan.screen_off_when_idle else 1.0,
+                          backlight_pct=plan.backlight_pct,
+                          router=(ROUTER_DUTY if plan.router_scheduled else 1.0) if up else 0.0,
+                          light_pct=light, usb_w=usb_w)
 
 
 @dataclass(frozen=True)
