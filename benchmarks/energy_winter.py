@@ -1,7 +1,7 @@
 """All 12 benches through a December fortnight, and a week in May, on the honest model with the
 real energy policy.
 
-    python benchmarks/energy_winter.py [--profile FILE] [--days 14] [--no-may] [--jobs 2]
+    python benchmarks/energy_winter.py [--profile FILE] [--days 14] [--no-may] [--jobs 2] [--municipality NAME]
 
 Each bench is a ``hardware.simulator.BenchModel`` of its municipality (pvlib's sun, the town's
 climate, the profile's battery and loads) with no battery gauge on the port board, driven minute
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
-from hardware.climate import TOWNS, fortnight, slug  # noqa: E402
+from hardware.climate import TOWNS, Town, fortnight, slug, town  # noqa: E402
 from hardware.profiles import HardwareProfile, ProfileError, load_profile  # noqa: E402
 from hardware.simulator import BenchModel  # noqa: E402
 from hardware.status import PowerStatus  # noqa: E402
@@ -73,10 +73,10 @@ class BenchRun:
         return self.available_h / self.days
 
 
-def run_bench(town_name: str, *, day_of_year: int, weather: Sequence[str], profile: HardwareProfile,
+def run_bench(where: str | Town, *, day_of_year: int, weather: Sequence[str], profile: HardwareProfile,
               soc: float = START_SOC, seed: int = 1, season: str = "") -> BenchRun:
     """One bench through ``weather`` (one kind per day) from midnight of ``day_of_year``."""
-    town = TOWNS[town_name]
+    town = where if isinstance(where, Town) else TOWNS[where]
     model = BenchModel(weather=list(weather), municipality=town, start_hour=0.0, seed=seed,
                        day_of_year=day_of_year, soc=soc, profile=profile, soc_source="none")
     midnight = datetime(2026, 1, 1, tzinfo=LOCAL_ZONE) + timedelta(days=day_of_year - 1)
@@ -90,7 +90,7 @@ def run_bench(town_name: str, *, day_of_year: int, weather: Sequence[str], profi
             policy.restore(state)
         return policy
 
-    run = BenchRun(f"{slug(town_name)}-01", season, len(weather), list(weather))
+    run = BenchRun(f"{slug(town.name)}-01", season, len(weather), list(weather))
     policy, status, saved, saved_at, was_up = new_policy(None), PowerStatus(), None, 0.0, True
     for _ in range(round(len(weather) * 86_400 / STEP_S)):
         blocks = model.step(STEP_S)
@@ -169,15 +169,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--days", type=int, default=14, help="days of December (default 14)")
     parser.add_argument("--no-may", action="store_true", help="skip the May week")
     parser.add_argument("--jobs", type=int, default=2, help="processes (default 2)")
+    parser.add_argument("--municipality", action="append", metavar="NAME",
+                        help="only this town's bench (repeat for several; default: all 12)")
     args = parser.parse_args(argv)
     try:
         profile = load_profile(args.profile)
-    except ProfileError as error:
+        names = [town(name).name for name in args.municipality] if args.municipality else list(TOWNS)
+    except (ProfileError, ValueError) as error:
         parser.error(str(error))
     started = time.monotonic()
-    jobs = [(name, "December", args.days, args.profile) for name in TOWNS]
+    jobs = [(name, "December", args.days, args.profile) for name in names]
     if not args.no_may:
-        jobs += [(name, "May", 7, args.profile) for name in TOWNS]
+        jobs += [(name, "May", 7, args.profile) for name in names]
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         runs = list(pool.map(_job, jobs))
     winter = [run for run in runs if run.season == "December"]

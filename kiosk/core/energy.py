@@ -9,7 +9,8 @@ takes the least shedding rung whose projected lowest charge stays ``reserve_pct`
 hibernation floor, a floor well above the charger's low-voltage cut (AGM 35 %, LiFePO4 20 %).
 
 Modes never flap: the plan sheds at once when it must, but sheds less only one rung at a time, at
-most once per ``min_dwell_s``, and only with ``relax_margin_pct`` to spare. Between plans one reflex
+most once per ``min_dwell_s``, only with ``relax_margin_pct`` to spare, and only when two plans in a
+row (an hour apart) want it. Between plans one reflex
 remains: below the floor the bench hibernates.
 
 Hibernation is controlled: the policy returns a ``Hibernate`` command for the port board (after a
@@ -61,6 +62,7 @@ YIELD_WEIGHTS = (0.5, 0.3, 0.2)  # ... the latest most
 RESUME_BELOW_ABSORPTION_V = 0.2  # hibernation ends early once the charger holds this near absorption
 NO_SHOW_S = 600.0  # still running this long after the grace: the board did not hibernate us
 NIGHT_RESERVE_PCT = 2.0  # night hibernation is chosen while it keeps the battery this far above the floor
+RELAX_VOTES = 2  # plans in a row that must want less shedding before it sheds less
 PRIOR_WEIGHT = 0.25  # the season's guess keeps this weight in the forecast beside the measured days
 
 
@@ -174,6 +176,7 @@ class EnergyPolicy:
         self._up_since: float | None = None  # first update after a start or a wake
         self._was_night: bool | None = None
         self._last_now: float | None = None
+        self._relax_votes = 0  # plans in a row that wanted to shed less
         self._temp_c: float | None = None
 
     # --- reading the situation ------------------------------------------------------------------
@@ -269,6 +272,8 @@ class EnergyPolicy:
         self._last_now = now
         if self._up_since is None:
             self._up_since = now
+        if self._since is None:
+            self._since = now  # a kiosk that just started sheds at once, but sheds less only after the dwell
         temp = status.value("TBAT")
         self._temp_c = temp if isinstance(temp, float) else None
         self.estimate = self.counter.update(status, now)
@@ -286,6 +291,8 @@ class EnergyPolicy:
             projections = self._projections(local, level)
             wanted, reason = self._choose(projections, level)
             self._report(local, projections[wanted] if wanted >= self.rung else projections[self.rung], reason)
+        if due:
+            self._relax_votes = self._relax_votes + 1 if wanted < self.rung else 0
         self._step_rung(wanted, reason, now, level)
         commands = self._commands(status, local, hour, sunrise, sunset, night, now)
         hibernate = next((c for c in commands if isinstance(c, Hibernate)), None)
@@ -307,16 +314,17 @@ class EnergyPolicy:
             return
         if self.rung == HIBERNATION:
             # Out of hibernation only at a wake, with the margin, and not below night hibernation.
-            awake_s = now - (self._up_since or now)
+            awake_s = now - (now if self._up_since is None else self._up_since)
             if level is not None and level >= self.floor_pct + self.thresholds.resume_margin_pct \
                     and awake_s < self.thresholds.wake_sync_s + 60:
                 self._set_rung(max(wanted, NIGHT_HIBERNATION), "resumed", now)
             return
-        if self._since is None or now - self._since >= self.thresholds.min_dwell_s:
+        # Shedding less takes two plans in a row that want it, and the dwell since the last change.
+        if self._relax_votes >= RELAX_VOTES and now - self._since >= self.thresholds.min_dwell_s:
             self._set_rung(self.rung - 1, reason, now)
 
     def _set_rung(self, rung: int, reason: str, now: float) -> None:
-        self.rung, self._since, self._reason = rung, now, reason
+        self.rung, self._since, self._reason, self._relax_votes = rung, now, reason, 0
         self._hibernation_ordered_at = None
 
     # --- commands for the port board ------------------------------------------------------------
@@ -364,9 +372,10 @@ class EnergyPolicy:
             if now - ordered < self.thresholds.hibernate_grace_s + NO_SHOW_S:
                 return False
             log.warning("energy: the port board did not hibernate the kiosk; asking again")
-        awake_s = now - (self._up_since or now)
+            self._hibernation_ordered_at = ordered = None
+        awake_s = now - (now if self._up_since is None else self._up_since)
         if self.rung == HIBERNATION:
-            return awake_s >= self.thresholds.wake_sync_s or ordered is not None
+            return awake_s >= self.thresholds.wake_sync_s
         if self.rung == NIGHT_HIBERNATION:
             return hour >= sunset + SLEEP_AFTER_SUNSET_H or hour < sunrise + WAKE_AFTER_SUNRISE_H - 0.25
         return False
