@@ -11,6 +11,7 @@ the kiosk never calls this module, and ``python -m hardware monitor`` runs witho
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -52,6 +53,15 @@ def sun_day(town: Town, tilt_deg: float, azimuth_deg: float, date: dt.date) -> S
     """The sun on one day (cached: benches of one town share their days)."""
     import pandas as pd  # here, not at the top: importing the simulator must not need pvlib
     import pvlib
+
+    with warnings.catch_warnings():
+        # pvlib 0.13 still calls DatetimeIndex.dayofyear, which pandas 3 deprecates: not ours to fix.
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _sun_day(pd, pvlib, town, tilt_deg, azimuth_deg, date)
+
+
+def _sun_day(pd, pvlib, town: Town, tilt_deg: float, azimuth_deg: float, date: dt.date) -> SunDay:  # noqa: ANN001
     location = pvlib.location.Location(town.latitude, town.longitude, TIMEZONE, town.altitude_m)
     start = pd.Timestamp(date, tz=TIMEZONE)
     times = pd.date_range(start, start + pd.Timedelta(days=1), freq=f"{STEP_MIN}min", inclusive="left")
