@@ -9,7 +9,7 @@ on the panel's tilt (``hardware.solar``), a dark day lets through what the simul
 do, an average day mixes clear and overcast by the town's December sunshine. The battery starts
 the dark spell at 90 % and may go down to the chemistry's hibernation floor, with the capacity the
 cold leaves at the town's December mean temperature. The recommendation is the cheapest pair
-from common sizes (panel 100-600 Wp, battery 50-400 Ah) that lasts the dark days and refills the
+from common sizes (panel 100-400 Wp, what a bench's canopy holds; battery 50-400 Ah) that lasts the dark days and refills the
 deficit within a week of average December days.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ BUSY_SHARE = 0.08  # of the kiosk's hours, somebody is using it
 ROUTER_DUTY = 10 / 120  # ten minutes every two hours
 NIGHT_LIGHT_PCT = 10.0
 CHARGE_EFFICIENCY_WH = 0.85  # energy in the battery per Wh charged (coulombic x voltage)
-PANEL_SIZES_WP = tuple(range(100, 601, 50))
+PANEL_SIZES_WP = tuple(range(100, 401, 50))  # more than 400 Wp does not fit a bench's canopy
 BATTERY_SIZES_AH = (50, 75, 100, 150, 200, 250, 300, 400)
 COST = {"agm": 2.2, "lifepo4": 4.5}  # EUR per Ah, 12 V class, rough 2026 retail
 COST_PER_WP = 0.6  # EUR per Wp, module and mounting share
@@ -92,6 +92,11 @@ def refill_days(day: WinterDay) -> float | None:
     return None if surplus <= 0 else day.dark_deficit_wh / surplus
 
 
+def cost(profile: HardwareProfile) -> float:
+    """A rough price of panel and battery, to pick the cheapest pair that works."""
+    return profile.panel_wp * COST_PER_WP + profile.battery_ah * COST[profile.chemistry]
+
+
 def size(town: Town, dark_days: int, profile: HardwareProfile) -> Sizing:
     if dark_days < 0:
         raise ValueError("dark days cannot be negative")
@@ -104,9 +109,8 @@ def size(town: Town, dark_days: int, profile: HardwareProfile) -> Sizing:
             refill = refill_days(day)
             lasts = autonomy_days(town, candidate, day) >= dark_days
             if lasts and refill is not None and refill * dark_days <= REFILL_DAYS:
-                cost = wp * COST_PER_WP + ah * COST[profile.chemistry]
-                if best is None or cost < best[0]:
-                    best = (cost, candidate, day)
+                if best is None or cost(candidate) < best[0]:
+                    best = (cost(candidate), candidate, day)
     return Sizing(town, dark_days, profile, current, autonomy_days(town, profile, current), refill_days(current),
                   best[1] if best else None, best[2] if best else None)
 
@@ -118,7 +122,7 @@ def report(sizing: Sizing) -> list[str]:
              f"winter service: kiosk {day.kiosk_hours:.1f} h/day in daylight (screen dark until touched, router on "
              f"schedule, hibernated at night, light at {NIGHT_LIGHT_PCT:.0f} %)"]
     if sizing.needed is None:
-        lines.append("needs: more than 600 Wp and 400 Ah: split the load or add a second panel")
+        lines.append("needs: more than 400 Wp and 400 Ah: no common size does it; shed more or add a mast panel")
     else:
         n, nd = sizing.needed, sizing.needed_day
         lines.append(f"needs: panel {n.panel_wp:.0f} Wp at {n.tilt_deg:.0f}°, battery {n.battery_ah:.0f} Ah {n.chemistry} "
