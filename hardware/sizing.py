@@ -25,8 +25,9 @@ DESIGN_DAY = dt.date(2026, 12, 15)
 START_SOC = 0.9
 REFILL_DAYS = 7
 BUSY_SHARE = 0.08  # of the kiosk's hours, somebody is using it
-ROUTER_DUTY = 10 / 120  # ten minutes every two hours
-NIGHT_LIGHT_PCT = 10.0
+KIOSK_UNTIL_H = 20.0  # through the evening, when most people pass
+NIGHT_LIGHT_PCT = 40.0
+LIGHT_OFF_HOURS = (23.0, 5.0)
 CHARGE_EFFICIENCY_WH = 0.85  # energy in the battery per Wh charged (coulombic x voltage)
 PANEL_SIZES_WP = tuple(range(100, 401, 50))  # more than 400 Wp does not fit a bench's canopy
 BATTERY_SIZES_AH = (50, 75, 100, 150, 200, 250, 300, 400)
@@ -61,19 +62,26 @@ class Sizing:
 
 
 def winter_day(town: Town, profile: HardwareProfile) -> WinterDay:
+    """The design day: the need at the winter service, the harvest on a dark and an average day."""
     sun = sun_day(town, profile.tilt_deg, profile.azimuth_deg, DESIGN_DAY)
-    up_from, up_to = sun.sunrise_h + 0.5, sun.sunset_h + 0.5
-    night_h = 24.0 - (sun.sunset_h - sun.sunrise_h)
-    kiosk_h = up_to - up_from
-    kiosk_w = profile.draw_w(busy=BUSY_SHARE, lit=BUSY_SHARE, router=ROUTER_DUTY)
+    kiosk_from, kiosk_to = sun.sunrise_h + 0.5, KIOSK_UNTIL_H
+    kiosk_w = profile.draw_w(busy=BUSY_SHARE, lit=BUSY_SHARE)  # screen dark until touched, router on
     standby_w = profile.draw_w(computer=0.0, router=0.0)
-    need = kiosk_w * kiosk_h + standby_w * (24.0 - kiosk_h) + profile.light_w * NIGHT_LIGHT_PCT / 100 * night_h
+    need = 0.0
+    for minute in range(0, 24 * 60, 15):
+        hour = (minute + 7.5) / 60.0
+        night = not sun.sunrise_h <= hour <= sun.sunset_h
+        late = hour >= LIGHT_OFF_HOURS[0] or hour < LIGHT_OFF_HOURS[1]
+        watts = kiosk_w if kiosk_from <= hour < kiosk_to else standby_w
+        if night and not late:
+            watts += profile.light_w * NIGHT_LIGHT_PCT / 100.0
+        need += watts * 0.25
     per_m2 = profile.panel_wp * profile.system_derate  # W at 1000 W/m²; kWh/m² x this = Wh
     dark = per_m2 * WEATHERS["dark"].overcast_k * sun.overcast_kwh_m2_per_k
     sunshine = town.climate(DESIGN_DAY.timetuple().tm_yday).sunshine
     average = per_m2 * (sunshine * sun.clear_kwh_m2
                         + (1 - sunshine) * WEATHERS["cloudy"].overcast_k * sun.overcast_kwh_m2_per_k)
-    return WinterDay(kiosk_h, need, dark, average)
+    return WinterDay(kiosk_to - kiosk_from, need, dark, average)
 
 
 def usable_wh(town: Town, profile: HardwareProfile) -> float:
@@ -119,8 +127,8 @@ def report(sizing: Sizing) -> list[str]:
     """The sizing as a person reads it."""
     t, p, day = sizing.town, sizing.profile, sizing.current
     lines = [f"{t.name} ({t.latitude:.2f}° N, {t.altitude_m:.0f} m), mid-December, {sizing.dark_days} dark days in a row",
-             f"winter service: kiosk {day.kiosk_hours:.1f} h/day in daylight (screen dark until touched, router on "
-             f"schedule, hibernated at night, light at {NIGHT_LIGHT_PCT:.0f} %)"]
+             f"winter service: kiosk {day.kiosk_hours:.1f} h/day until {KIOSK_UNTIL_H:.0f}:00 (screen dark until "
+             f"touched, router on), hibernated overnight, light at {NIGHT_LIGHT_PCT:.0f} % except 23-05"]
     if sizing.needed is None:
         lines.append("needs: more than 400 Wp and 400 Ah: no common size does it; shed more or add a mast panel")
     else:

@@ -180,7 +180,10 @@ class ChargeCounter:
         harvested_wh = 0.0
         if yield_kwh is not None and self._yield_kwh is not None and yield_kwh >= self._yield_kwh:
             harvested_wh = (yield_kwh - self._yield_kwh) * 1000.0
-        self._add((harvested_wh - drawn_wh) / self.chemistry.nominal_v)
+        # Watt-hours to amp-hours at the voltages they flowed at: charging near absorption,
+        # discharging near the resting voltage.
+        charging_v = (self.chemistry.nominal_v + self.chemistry.absorption_v) / 2
+        self._add(harvested_wh / charging_v - drawn_wh / (self.chemistry.nominal_v + 0.3))
 
     def _after_rest(self, current: float, volts: float | None, temp_c: float) -> None:
         """Back from hours asleep with the battery still quiet: where the chemistry's resting

@@ -75,7 +75,7 @@ def test_a_gap_is_bridged_with_the_panels_yield_and_a_restart_keeps_counting() -
     status = PowerStatus().with_block("mppt", {"V": "12900", "I": "3000", "CS": "3", "H19": "124"}, at=5.0)
     after = restarted.update(status, 5.0).pct
     # Ah in at the charge efficiency, as % of what 100 Ah give at 15 °C (no TBAT: 15 °C assumed).
-    expected_gain = (240 - 12) / 12.0 * 0.9 / AGM.capacity_factor(15.0)
+    expected_gain = (240 / 13.2 - 12 / 12.3) * 0.9 / AGM.capacity_factor(15.0)  # Wh at charging/resting volts
     assert after - before == pytest.approx(expected_gain, abs=0.5)
 
 
