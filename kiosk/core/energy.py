@@ -193,7 +193,7 @@ class EnergyPolicy:
         offset = local.utcoffset().total_seconds() / 3600.0 if local.utcoffset() else 1.0
         return daylight(self.thresholds.latitude, LONGITUDE, local.timetuple().tm_yday, offset)
 
-    def _learn(self, status: PowerStatus, local: datetime, now: float, dt_s: float) -> None:
+    def _learn(self, status: PowerStatus, local: datetime, dt_s: float) -> None:
         """Yields for the forecast, USB energy for the quota; a new local day rolls them over."""
         date = local.date().isoformat()
         if self.today.date != date:
@@ -216,7 +216,7 @@ class EnergyPolicy:
         """Expected yield today, tomorrow and the day after (Wh): the last days' yields, the
         latest weighing most, beside a cautious guess from the season."""
         sunrise, sunset = self._sun(local)
-        # About one full-sun hour per Wp in a Bosnian December, four in June, halved for clouds.
+        # A cautious guess: half a full-sun hour a day in a Bosnian December, about three in June.
         prior = self.profile.panel_wp * self.profile.system_derate * max(0.5, (sunset - sunrise - 8.5) / 2.3)
         recent = list(self.yields)[::-1]
         weights = YIELD_WEIGHTS[:len(recent)]
@@ -243,7 +243,7 @@ class EnergyPolicy:
                         sunset_h=sunset, usb_wh_per_day=self.usb_demand_wh / self.profile.usb_efficiency,
                         efficiency=chemistry.coulombic_efficiency) for rung in range(len(RUNGS))]
 
-    def _choose(self, projections: list[Projection], soc_pct: float) -> tuple[int, str]:
+    def _choose(self, projections: list[Projection]) -> tuple[int, str]:
         """The least shedding rung that keeps the projected lowest charge above floor + reserve;
         night hibernation, which keeps the kiosk for the daylight, may use the reserve."""
         for projection in projections:
@@ -277,7 +277,7 @@ class EnergyPolicy:
         temp = status.value("TBAT")
         self._temp_c = temp if isinstance(temp, float) else None
         self.estimate = self.counter.update(status, now)
-        self._learn(status, local, now, dt_s)
+        self._learn(status, local, dt_s)
         sunrise, sunset = self._sun(local)
         hour = local.hour + local.minute / 60.0
         night = not sunrise <= hour <= sunset
@@ -289,7 +289,7 @@ class EnergyPolicy:
             wanted, reason = HIBERNATION, "below_floor"
         elif due and level is not None:
             projections = self._projections(local, level)
-            wanted, reason = self._choose(projections, level)
+            wanted, reason = self._choose(projections)
             self._report(local, projections[wanted] if wanted >= self.rung else projections[self.rung], reason)
         if due:
             self._relax_votes = self._relax_votes + 1 if wanted < self.rung else 0
