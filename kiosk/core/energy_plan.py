@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hardware.profiles import HardwareProfile
 
@@ -96,6 +97,7 @@ PLANS: tuple[EnergyPlan, ...] = (
 
 # --- the sun, as the kiosk can know it -----------------------------------------------------------
 
+@lru_cache(maxsize=64)
 def daylight(latitude: float, longitude: float, day_of_year: int, utc_offset_h: float) -> tuple[float, float]:
     """Sunrise and sunset in local clock hours (textbook declination formula, ±10 minutes)."""
     declination = math.radians(23.44) * math.sin(2 * math.pi * (284 + day_of_year) / 365.0)
@@ -107,7 +109,8 @@ def daylight(latitude: float, longitude: float, day_of_year: int, utc_offset_h: 
     return noon - half_day_h, noon + half_day_h
 
 
-def harvest_shares(sunrise_h: float, sunset_h: float) -> list[float]:
+@lru_cache(maxsize=64)
+def harvest_shares(sunrise_h: float, sunset_h: float) -> tuple[float, ...]:
     """The share of a day's yield in each clock hour 0..23 (a sine between sunrise and sunset)."""
     weights = []
     for hour in range(24):
@@ -115,7 +118,7 @@ def harvest_shares(sunrise_h: float, sunset_h: float) -> list[float]:
         inside = sunrise_h < middle < sunset_h
         weights.append(math.sin(math.pi * (middle - sunrise_h) / (sunset_h - sunrise_h)) if inside else 0.0)
     total = sum(weights) or 1.0
-    return [weight / total for weight in weights]
+    return tuple(weight / total for weight in weights)
 
 
 # --- what a rung costs ---------------------------------------------------------------------------
