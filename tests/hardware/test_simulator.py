@@ -50,7 +50,7 @@ def test_a_sunny_day_charges_bulk_absorption_float_and_sleeps_at_night() -> None
 def test_a_week_of_weather_runs_fast_and_dark_days_drain_the_battery() -> None:
     started = time.monotonic()
     week = hourly(["sunny", "sunny", "dark", "dark", "dark", "cloudy", "sunny"], seed=7, soc=0.5, dark_screen=True)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 10  # pvlib's sun for the seven days included
     # Index d: the end of day d.
     soc_at_midnight = [int(fields["SOC"]) for hour, fields in week if hour % 24 == 0]
     yesterday = [int(fields["H22"]) for hour, fields in week if hour % 24 == 0]
