@@ -28,3 +28,20 @@ def test_a_stale_or_broken_state_is_ignored(tmp_path: Path, caplog) -> None:
     assert load_state(tmp_path, NOW + timedelta(days=9)) is None and "saved at" in caplog.text
     (tmp_path / FILE_NAME).write_text("{not json")
     assert load_state(tmp_path, NOW) is None and "ignoring the energy state" in caplog.text
+
+
+def test_the_composition_root_picks_the_saved_state_up_with_the_benchs_profile(tmp_path: Path) -> None:
+    from kiosk.composition import energy_policy
+    from kiosk.core.config import load_config
+
+    profile = tmp_path / "lithium.toml"
+    profile.write_text('chemistry = "lifepo4"\n')
+    config = load_config(None, environ={"SMART_BENCH_DATA_DIR": str(tmp_path),
+                                        "SMART_BENCH_HARDWARE_PROFILE": str(profile)})
+    fresh = energy_policy(config)
+    assert fresh.profile.chemistry == "lifepo4" and fresh.rung == 0
+    fresh.rung = SCREEN_DARK
+    save_state(tmp_path, fresh.state())
+    assert energy_policy(config).rung == SCREEN_DARK
+    (tmp_path / FILE_NAME).write_text('{"saved_at": "%s"}' % fresh.clock().isoformat())  # another version's
+    assert energy_policy(config).rung == 0
