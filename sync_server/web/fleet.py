@@ -18,6 +18,7 @@ from ..clock import utcnow
 from ..db import municipality_slugs
 from ..services import fleet
 from ..services.fleet import BenchState, Sample
+from ..fleet import energy as fleet_energy
 from ..fleet import metrics as fleet_metrics
 from ..fleet.alerts import KINDS, Alert, alerts_for, worst_first_key
 from ..fleet.charts import LOCAL_TIME, Series, line_chart
@@ -108,6 +109,7 @@ def bench_page(request: Request, bench_id: str, user: User = Depends(require_rol
         "history": episodes[:HISTORY_SHOWN], "history_total": len(episodes),
         "since": _seconds_since(bench.last_contact_at, now), "names": municipality_slugs(db),
         "charts": _charts(samples, now, language(request)), "zone": LOCAL_TIME,
+        "plan": fleet_energy.plan(bench.health), "usage": fleet_energy.port_usage(samples),
     })
 
 
