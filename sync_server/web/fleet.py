@@ -61,7 +61,8 @@ def fleet_page(request: Request, only: str = "", municipality: str = "", page: i
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     return render(request, "fleet/index.html", {
-        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now)) for bench, alerts in shown],
+        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now), fleet_energy.plan(bench.health))
+                 for bench, alerts in shown],
         "names": municipality_slugs(db), "counts": counts, "total": total, "alerting": alerting,
         "matching": len(rows), "only": only, "municipality": municipality, "page": page, "pages": pages,
     })

@@ -203,5 +203,7 @@ def test_a_benchs_page_shows_its_plan_for_tonight_and_the_devices_it_charged(fle
     # 2 sessions; 20 samples at 1 A, each standing for the 5 minutes before it, at 5 V: 8.3 Wh.
     assert "2 devices charged in the last 7 days · 8 Wh" in html
     assert "<td>USB1</td><td>2</td><td>8.3 Wh</td>" in html and "<td>USB2</td><td>0</td><td>0.0 Wh</td>" in html
+    overview = fleet_web.session("maint").get(f"{fleet_web.url}/fleet?municipality=nevesinje&lang=en", timeout=30).text
+    assert "night_hibernation" in overview and "Days of autonomy: 2.3" in overview
     serbian = fleet_web.session("maint").get(f"{fleet_web.url}/fleet/{bench_id}?lang=sr", timeout=30).text
     assert "2 уређаја напуњена у посљедњих 7 дана" in serbian and "План за ноћас" in serbian
