@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import os
+import statistics
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -47,6 +48,7 @@ from kiosk.core.energy_plan import (CRITICAL, FULL, HIBERNATE, HIBERNATION, HIBE
                                     NIGHT_HIBERNATION, NORMAL, PLANS, RUNGS, SAVER,
                                     SLEEP_AFTER_SUNSET_H, USB_HOURS, WAKE_AFTER_SUNRISE_H, EnergyPlan,
                                     Projection, daily_need_wh, daylight, need_w, project, router_window_open)
+from kiosk.core.energy_alerts import capacity_measurements
 from kiosk.core.energy_soc import ChargeCounter, SocEstimate
 
 __all__ = ["CRITICAL", "HIBERNATE", "MODES", "NORMAL", "PLANS", "RUNGS", "SAVER", "EnergyPlan", "EnergyPolicy",
@@ -113,6 +115,8 @@ class PlanReport:
     usb_quota_wh: float | None
     usb_today_wh: float
     charge_blocked_cold: bool
+    capacity_ah: float | None  # measured between the charge counter's anchors (kiosk.core.energy_alerts)
+    rated_ah: float
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -414,7 +418,12 @@ class EnergyPolicy:
             need_tonight_wh=round(tonight), projected_min_pct=None if projection is None else round(projection.min_pct, 1),
             days_of_autonomy=None if autonomy is None else round(autonomy, 1),
             usb_quota_wh=None if self.rung == FULL else round(usb), usb_today_wh=round(self.today.usb_wh, 1),
-            charge_blocked_cold=self._charge_blocked_cold())
+            charge_blocked_cold=self._charge_blocked_cold(), capacity_ah=self._measured_capacity(),
+            rated_ah=self.profile.battery_ah)
+
+    def _measured_capacity(self) -> float | None:
+        measured = capacity_measurements(self.counter.anchors)
+        return round(statistics.median(measured), 1) if measured else None
 
     def _charge_blocked_cold(self) -> bool:
         minimum = self.profile.battery.min_charge_temp_c

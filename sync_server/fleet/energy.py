@@ -12,6 +12,7 @@ from ..services.fleet import Sample
 USB_VOLTS = 5.0
 SESSION_A = 0.1  # a port drawing more than this is charging something
 MAX_GAP_S = 900.0  # samples further apart than this are not one stretch of charging
+FADED_RATIO = 0.8  # as kiosk/core/energy_alerts.py's capacity_fade
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,13 @@ class Plan:
     days_of_autonomy: float | None
     harvest_tomorrow_wh: float | None
     need_tonight_wh: float | None
+    capacity_ah: float | None  # measured on the bench (between full charges and resting voltages)
+    rated_ah: float | None
+
+    @property
+    def capacity_faded(self) -> bool:
+        """The energy alert for a worn battery: under FADED_RATIO of its rating."""
+        return self.capacity_ah is not None and bool(self.rated_ah) and self.capacity_ah < FADED_RATIO * self.rated_ah
 
 
 def _number(value: Any) -> float | None:
@@ -47,7 +55,8 @@ def plan(health: dict[str, Any]) -> Plan | None:
     text = lambda key: reported[key] if isinstance(reported.get(key), str) else None  # noqa: E731
     return Plan(rung if isinstance(rung, int) and not isinstance(rung, bool) else None, text("rung_name"),
                 text("reason"), _number(reported.get("soc_pct")), _number(reported.get("days_of_autonomy")),
-                _number(reported.get("harvest_tomorrow_wh")), _number(reported.get("need_tonight_wh")))
+                _number(reported.get("harvest_tomorrow_wh")), _number(reported.get("need_tonight_wh")),
+                _number(reported.get("capacity_ah")), _number(reported.get("rated_ah")))
 
 
 def port_usage(samples: Iterable[Sample]) -> list[PortUsage]:

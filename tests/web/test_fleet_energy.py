@@ -16,6 +16,9 @@ def test_a_plan_is_read_and_odd_values_are_dropped() -> None:
         (4, "screen_dark", None, None, 51.5)
     assert plan({}) is None and plan({"energy_plan": {}}) is None and plan({"energy_plan": "full"}) is None
     assert plan({"energy_plan": {"rung": True}}).rung is None
+    assert plan({"energy_plan": {"capacity_ah": 79.0, "rated_ah": 100}}).capacity_faded
+    assert not plan({"energy_plan": {"capacity_ah": 81.0, "rated_ah": 100}}).capacity_faded
+    assert not plan({"energy_plan": {"capacity_ah": 50.0}}).capacity_faded  # no rating: no verdict
 
 
 def test_sessions_and_energy_per_port_and_a_gap_counts_no_energy() -> None:
