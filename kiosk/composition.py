@@ -1,7 +1,8 @@
 """The kiosk's composition root: the one place that builds a bench's services from its ``Config``
-(local store, sync client, power monitor, energy policy, backlight, translator) and runs what uses
-them: the Kivy App (``run_kiosk``) or one sync round (``run_sync_once``). ``kiosk.__main__`` and
-``kiosk.demo`` both come here; nothing here reads the command line.
+(local store, sync client, power monitor, energy policy, backlight, translator, the audio guide's
+speaker) and runs what uses them: the Kivy App (``run_kiosk``) or one sync round
+(``run_sync_once``). ``kiosk.__main__`` and ``kiosk.demo`` both come here; nothing here reads the
+command line.
 
 Kivy is configured here, once, before anything imports its Window: that is why the UI modules are
 imported inside ``run_kiosk`` and not at the top.
@@ -16,6 +17,7 @@ from hardware.link import PowerMonitor
 from kiosk.core.config import Config
 from kiosk.core.energy import EnergyPolicy, detect_backlight
 from kiosk.core.energy_state import load_state
+from kiosk.core.speech import Speaker
 from kiosk.core.store import BenchStore
 from kiosk.core.sync import SyncClient, SyncFailed
 from kiosk.i18n.translator import Translator
@@ -53,8 +55,11 @@ def run_kiosk(config: Config, *, fullscreen: bool,
         energy = energy_policy(config)
         # The plan goes to the server in every health report (the fleet dashboard shows it).
         sync = SyncClient(config, health=lambda: {"energy_plan": energy.report()}) if config.token else None
+        speech = Speaker()  # the audio guide's voice on the bench's audio output
+        cleanup.callback(speech.close)
         app = KioskApp(Services(config=config, store=store, translator=Translator(config.languages),
-                                energy=energy, backlight=detect_backlight(), monitor=monitor, sync=sync))
+                                energy=energy, backlight=detect_backlight(), monitor=monitor, sync=sync,
+                                speech=speech))
         if on_start is not None:
             on_start(app)
         if sync is not None:
