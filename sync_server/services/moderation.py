@@ -15,7 +15,7 @@ from .errors import NotFound
 from .people import require_moderator
 
 FIELDS = ("id", "receipt", "municipality", "received_at", "language", "text", "category", "initiative_id",
-          "contact", "state", "decline_reason", "merged_into", "hidden_at")
+          "contact", "state", "decline_reason", "merged_into", "hidden_at", "source")
 STATES = ("received", "confirmed", "declined", "merged")
 PAGE = 100
 

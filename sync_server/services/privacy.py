@@ -11,7 +11,7 @@ from . import audit
 from .errors import NotFound
 from .people import SYSTEM
 
-_FIELDS = ("id", "receipt", "bench_id", "municipality", "created_at", "received_at", "language", "text", "category",
+_FIELDS = ("id", "receipt", "bench_id", "source", "municipality", "created_at", "received_at", "language", "text", "category",
            "initiative_id", "contact", "state", "decline_reason", "merged_into", "closed_at")
 
 

@@ -14,7 +14,7 @@ from ..services import audit
 from ..services.logins import User
 from ..services.moderation import STATES, QueueFilter, export_csv, get_suggestion, hide_suggestion, queue
 from ..services.suggestions import confirm_suggestion, decline_suggestion, merge_suggestion
-from .context import database
+from .context import database, mail
 from .guards import in_scope, run, scope
 from .views import initiative_choices
 from .sessions import WebError, require_role, verify_csrf
@@ -82,11 +82,12 @@ async def suggestion_action(request: Request, suggestion_id: str, action: str,
     form = await request.form()
     db, sid = database(request), suggestion["id"]
     note = str(form.get("reason", ""))[:1000]
+    links = mail(request)
     actions = {
-        "confirm": lambda: confirm_suggestion(db, user.username, sid),
-        "decline": lambda: decline_suggestion(db, user.username, sid, note),
+        "confirm": lambda: confirm_suggestion(db, user.username, sid, mail=links),
+        "decline": lambda: decline_suggestion(db, user.username, sid, note, mail=links),
         "merge": lambda: merge_suggestion(db, user.username, sid, str(form.get("initiative_id", ""))[:64],
-                                          note.strip() or None),
+                                          note.strip() or None, mail=links),
         "hide": lambda: hide_suggestion(db, user.username, sid, note.strip() or None),
     }
     if action not in actions:

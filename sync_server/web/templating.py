@@ -13,6 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from .. import i18n
+from ..clock import local_time
 from .sessions import csrf_token, current_user, issue_csrf_cookie, set_cookie
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -89,3 +90,4 @@ def url_with_lang(request: Request, lang: str) -> str:
 
 
 _env.globals.update(url_with_lang=url_with_lang, languages=i18n.NAMES)
+_env.filters["local_time"] = local_time

@@ -1,5 +1,5 @@
 """What several pages show alike: an initiative as the templates take it, the choice of
-initiatives in a form, and the per-address limit of the public forms."""
+initiatives in a form, and the per-address limits of the public forms."""
 from __future__ import annotations
 
 from fastapi import Request
@@ -13,12 +13,17 @@ from .sessions import WebError
 from .texts import localise
 
 
-def public_limit(request: Request) -> None:
-    """The same per-address limit as the status API: receipt codes must not be guessable here."""
+def address_limit(request: Request, limiter: str) -> None:
+    """A per-address limit of the context (`public_limiter`, `idea_limiter`, `support_limiter`)."""
     try:
-        request.app.state.context.public_limiter.check(request.client.host if request.client else "")
+        getattr(request.app.state.context, limiter).check(request.client.host if request.client else "")
     except Problem:
         raise WebError(429, N_("Too many requests. Please wait a minute and try again.")) from None
+
+
+def public_limit(request: Request) -> None:
+    """The same per-address limit as the status API: receipt codes must not be guessable here."""
+    address_limit(request, "public_limiter")
 
 
 def initiative_view(request: Request, initiative: dict, lang: str) -> dict:
