@@ -126,20 +126,26 @@ def queue_notice(db: Database, mail: MailLinks | None, suggestion_id: str, event
     suggestion's language, to the contact its citizen left. Inside the change's transaction."""
     if mail is None:
         return False
-    row = db.execute(
-        "SELECT s.contact, s.language, s.receipt, s.decline_reason, s.text, "
-        "(SELECT title FROM initiative_texts t WHERE t.initiative_id = s.merged_into "
-        " ORDER BY t.language = s.language DESC, t.language = 'bs' DESC LIMIT 1) "
-        "FROM suggestions s WHERE s.id = ? AND s.receipt IS NOT NULL", [suggestion_id]).fetchone()
+    row = db.execute("SELECT contact, language, receipt, decline_reason, text, merged_into FROM suggestions "
+                     "WHERE id = ? AND receipt IS NOT NULL", [suggestion_id]).fetchone()
     if row is None:
         return False
-    contact, language, receipt, reason, text, title = row
-    title = to_latin(title) if title and language == "sr-Latn" else title
+    contact, language, receipt, reason, text, merged_into = row
+    title = _title(db, merged_into, language) if merged_into else ""
     return queue_mail(db, mail, recipient=contact, language=language, event=event, suggestion_id=suggestion_id,
                       values={"receipt": receipt, "reason": reason or "", "title": title or "",
                               "text": text[:QUOTE_CHARS] + ("\u2026" if len(text) > QUOTE_CHARS else ""),
                               **(values or {})},
                       status_path=f"/r/{receipt}")
+
+
+def _title(db: Database, initiative_id: str, language: str) -> str:
+    """The initiative's title in the citizen's language, else its original language."""
+    texts = dict(db.execute("SELECT language, title FROM initiative_texts WHERE initiative_id = ?", [initiative_id]))
+    if language == "sr-Latn" and "sr" in texts:
+        return to_latin(texts["sr"])
+    original = db.execute("SELECT original_language FROM initiatives WHERE id = ?", [initiative_id]).fetchone()
+    return texts.get(language) or texts.get(original[0] if original else "") or next(iter(texts.values()), "")
 
 
 def queue_initiative_notice(db: Database, mail: MailLinks | None, initiative_id: str, event: str,
