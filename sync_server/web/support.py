@@ -27,6 +27,7 @@ async def support(request: Request, initiative_id: str) -> HTMLResponse:
     if new_cookie:
         cookie = secrets.token_urlsafe(24)
     counted = support_from_web(database(request), initiative["id"], cookie)
+    request.state.page_path = f"/i/{initiative['id']}"  # the language links lead to the page, not here
     notice = (N_("Thank you! Your support is counted.") if counted
               else N_("You support this initiative already: each phone counts once."))
     response = initiative_response(request, visible_initiative(request, initiative["id"]), notice, cookie)

@@ -85,8 +85,10 @@ def render(request: Request, template_name: str, context: dict[str, Any], status
 
 
 def url_with_lang(request: Request, lang: str) -> str:
-    """The current page in another language (the switcher's links)."""
-    return request.url.path + "?" + urlencode({**request.query_params, "lang": lang})
+    """The current page in another language (the switcher's links). A form's answer names the
+    page to show instead (`request.state.page_path`) when its own path answers posts only."""
+    path = getattr(request.state, "page_path", request.url.path)
+    return path + "?" + urlencode({**request.query_params, "lang": lang})
 
 
 _env.globals.update(url_with_lang=url_with_lang, languages=i18n.NAMES)
