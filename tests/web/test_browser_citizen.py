@@ -127,6 +127,7 @@ def test_handoff_link_finished_on_the_phone_in_cyrillic(web: Web, browser: Any, 
         phone.click("main button[type=submit]")
         assert phone.locator("h1").text_content() == "Хвала вам!"
         receipt = phone.text_content(".receipt").strip()
+        assert phone.get_attribute("main a.button", "href") == f"/r/{receipt}?lang=sr"  # still in Cyrillic
         shot(phone, artifacts, "phone-handoff-sent-sr")
         other_tab.click("main button[type=submit]")  # the same draft sent again
         assert other_tab.locator("h1").text_content() == "Већ послато"
