@@ -60,9 +60,7 @@ def cli_parser(package: str) -> argparse.ArgumentParser:
 
         return build_parser(Settings())
     if package == "kiosk":
-        from kiosk.cli import build_parser
-
-        return build_parser()
+        return importlib.import_module("kiosk.__main__").parser()
     return importlib.import_module("hardware.__main__").build_parser()
 
 

@@ -25,7 +25,7 @@ from .context import database, settings
 from .phone import REFUSALS
 from .sessions import WebError, verify_csrf
 from .templating import language, render
-from .texts import localise
+from .texts import localised
 from .views import address_limit
 
 router = APIRouter()
@@ -38,7 +38,7 @@ def _choices(request: Request, municipality: str, chosen: dict | None) -> list[d
     lang = language(request)
     items = [chosen] if chosen else (public_initiatives(database(request), municipality)[:MAX_CHOICES]
                                      if municipality else [])
-    return [{"id": i["id"], "title": localise(i["texts"], lang, i["original_language"]).fields["title"]}
+    return [{"id": i["id"], "title": localised(i["texts"], lang, i["original_language"]).fields["title"]}
             for i in items]
 
 

@@ -17,7 +17,7 @@ class Shown:
     fallback: bool             # not the reader's language: the page says so
 
 
-def localise(texts: Mapping[str, Mapping[str, str]], language: str, original: str) -> Shown:
+def localised(texts: Mapping[str, Mapping[str, str]], language: str, original: str) -> Shown:
     """The reader's language; Serbian Latin derived from Cyrillic. A Serbian Cyrillic reader
     without Serbian text reads Serbian Latin, then Bosnian or Croatian, in Cyrillic (a Latin
     reader the same in Latin), then English; anyone else the original language."""
