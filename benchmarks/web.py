@@ -3,8 +3,9 @@
 
     python benchmarks/web.py [--requests 200]
 
-The pages the benches' QR codes open (an initiative, a receipt status, a "continue" link) and the
-portal are fetched like a phone would: the HTML, then the one stylesheet. Weight is HTML + CSS as
+The pages the benches' QR codes open (an initiative with its support form, a receipt status, a
+"continue" link), the portal, and the form pages (the "give an idea" form plain and preselected by
+an initiative, the unsubscribe page of the e-mails) are fetched like a phone would: the HTML, then the one stylesheet. Weight is HTML + CSS as
 sent (no compression is configured). TTFB is measured per request on a kept-alive connection,
 from sending the request to reading the status line. Goals: under 50 KB and under 50 ms.
 
@@ -65,7 +66,9 @@ def _prepare(db_path: str, port: int) -> dict[str, str]:
                         "Treba nam česma u parku kod rijeke, i klupe u hladu." * 6, "bs", BINS)
     return {"initiative /i": f"/i/{BINS}?lang=bs", "initiative /i (sr-Latn)": f"/i/{BIKES}?lang=sr-Latn",
             "receipt /r": f"/r/{outcome.receipt}?lang=bs", "continue /c": link.split(str(port), 1)[1],
-            "portal /": "/?lang=bs"}
+            "portal /": "/?lang=bs", "idea form /suggest": "/suggest?lang=bs",
+            "idea form /suggest?m=": "/suggest?m=zepce&lang=sr", "idea form /suggest?i=": f"/suggest?i={BINS}",
+            "unsubscribe /unsubscribe": "/unsubscribe/x.y?lang=hr"}
 
 
 def _fetch(conn: http.client.HTTPConnection, path: str) -> tuple[float, bytes]:
