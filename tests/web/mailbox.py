@@ -20,12 +20,21 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.logins: list[tuple[str, str]] = []
+        self.encrypted: list[bool] = []  # per message: did it travel over TLS
+        self.refuse_rcpt: str | None = None  # e.g. "550 no such user": the answer to every RCPT
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)  # type: ignore[arg-type]
+            self.encrypted.append(session.ssl is not None)
+        return "250 OK"
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if self.refuse_rcpt:
+            return self.refuse_rcpt
+        envelope.rcpt_tos.append(address)
         return "250 OK"
 
     def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -> AuthResult:
@@ -44,9 +53,11 @@ class Inbox:
 
 
 @contextmanager
-def smtp_server(port: int, auth: bool = False) -> Iterator[Inbox]:
+def smtp_server(port: int, auth: bool = False, **options: Any) -> Iterator[Inbox]:
+    """`tls_context=` with `require_starttls=True` for STARTTLS, `ssl_context=` for implicit TLS."""
     inbox = Inbox()
-    options: dict[str, Any] = {"authenticator": inbox.authenticate, "auth_require_tls": False} if auth else {}
+    if auth:
+        options.update(authenticator=inbox.authenticate, auth_require_tls=False)
     controller = Controller(inbox, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
