@@ -22,7 +22,6 @@ from ..i18n import N_, gettext_for
 from ..i18n.script import to_latin
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;.]+$")
-QUOTE_CHARS = 300  # of the citizen's own text, quoted in the message
 
 
 @dataclass(frozen=True)
@@ -105,10 +104,9 @@ def queue_mail(db: Database, mail: MailLinks | None, *, recipient: str | None, l
     unsubscribe_url = f"{base}/unsubscribe/{address_key}.{_tag(key, address_key)}"
     subject_id, first_id = EVENTS[event]
     subject = gettext_for(language, subject_id) % values
-    paragraphs = [gettext_for(language, first_id) % values]
-    if values.get("text"):
-        paragraphs.append("\u00bb" + values["text"] + "\u00ab")
-    paragraphs += [gettext_for(language, _FOLLOW) % {"url": f"{base}{status_path}{separator}lang={language}"},
+    # The citizen's own text is not quoted: an address typed by someone else must not receive it.
+    paragraphs = [gettext_for(language, first_id) % values,
+                   gettext_for(language, _FOLLOW) % {"url": f"{base}{status_path}{separator}lang={language}"},
                    "-- \n" + gettext_for(language, _WHY) % {"url": unsubscribe_url}]
     now = now_iso()
     db.execute(
@@ -126,16 +124,14 @@ def queue_notice(db: Database, mail: MailLinks | None, suggestion_id: str, event
     suggestion's language, to the contact its citizen left. Inside the change's transaction."""
     if mail is None:
         return False
-    row = db.execute("SELECT contact, language, receipt, decline_reason, text, merged_into FROM suggestions "
+    row = db.execute("SELECT contact, language, receipt, decline_reason, merged_into FROM suggestions "
                      "WHERE id = ? AND receipt IS NOT NULL", [suggestion_id]).fetchone()
     if row is None:
         return False
-    contact, language, receipt, reason, text, merged_into = row
+    contact, language, receipt, reason, merged_into = row
     title = _title(db, merged_into, language) if merged_into else ""
     return queue_mail(db, mail, recipient=contact, language=language, event=event, suggestion_id=suggestion_id,
-                      values={"receipt": receipt, "reason": reason or "", "title": title or "",
-                              "text": text[:QUOTE_CHARS] + ("\u2026" if len(text) > QUOTE_CHARS else ""),
-                              **(values or {})},
+                      values={"receipt": receipt, "reason": reason or "", "title": title or "", **(values or {})},
                       status_path=f"/r/{receipt}")
 
 

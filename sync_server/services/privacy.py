@@ -39,6 +39,7 @@ def erase_receipt(db: Database, code: str, actor: str = SYSTEM) -> None:
     suggestion = _suggestion(db, code)
     with transaction(db):
         db.execute("DELETE FROM suggestions WHERE id = ?", [suggestion["id"]])
+        db.execute("DELETE FROM mail_outbox WHERE suggestion_id = ?", [suggestion["id"]])
         db.execute("UPDATE audit SET note = NULL WHERE entity = 'suggestion' AND entity_id = ?",
                    [suggestion["id"]])
         audit.record(db, actor, "suggestion", suggestion["id"], "erase")
