@@ -130,3 +130,20 @@ def test_without_smtp_nothing_is_queued(web: Web) -> None:
     assert web.server.rows("SELECT count(*) FROM mail_outbox") == [(0,)]
     page = requests.get(f"{web.url}/r/{receipt}")
     assert "Poslat ćemo vam e-mail" not in page.text  # no promise the server cannot keep
+
+
+@pytest.mark.parametrize(("args", "env", "says"), [
+    (["--smtp-url", "smtp://127.0.0.1:2525"], {}, "smtp_url needs mail_from"),
+    ([], {"SMART_BENCH_SMTP_URL": "http://mail.example", "SMART_BENCH_MAIL_FROM": SENDER}, "SMART_BENCH_SMTP_URL="),
+])
+def test_a_mail_setting_that_cannot_work_stops_serve_at_start(tmp_path: Path, args: list[str],
+                                                              env: dict[str, str], says: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from tests.live_server import ROOT
+    done = subprocess.run([sys.executable, "-m", "sync_server", "serve", "--db", str(tmp_path / "s.db"),
+                           "--port", str(free_port()), *args], cwd=ROOT, env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and says in done.stderr, done.stderr
