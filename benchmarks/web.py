@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kiosk.core.handoff import continue_url  # noqa: E402
-from sync_server.db import open_database  # noqa: E402
+from sync_server.db import open_database, transaction  # noqa: E402
 from sync_server.sample import load_sample  # noqa: E402
 from sync_server.services.benches import add_bench  # noqa: E402
 from sync_server.services.continued import submit_continued  # noqa: E402
+from sync_server.services.notices import MailLinks, queue_mail  # noqa: E402
 from sync_server.settings import Settings  # noqa: E402
 from sync_server.auth import Bench  # noqa: E402
 
@@ -55,12 +56,16 @@ def _free_port() -> int:
 
 
 def _prepare(db_path: str, port: int) -> dict[str, str]:
-    """Sample initiatives, a bench, one suggestion with a receipt, and a continue link."""
+    """Sample initiatives, a bench, one suggestion with a receipt, a continue link, a queued e-mail."""
     db = open_database(db_path)
     load_sample(db)
     token = add_bench(db, "bench-bench", "zepce")
     outcome = submit_continued(db, Bench("bench-bench", "zepce", None), SETTINGS, draft_id=str(uuid.uuid4()),
                                text="Više klupa u hladu kod škole.", language="bs", initiative_id=None, contact=None)
+    with transaction(db):  # one e-mail queued, for a real unsubscribe link
+        queue_mail(db, MailLinks(f"http://127.0.0.1:{port}"), recipient="ana@example.org", language="hr",
+                   event="confirmed", values={"receipt": outcome.receipt}, status_path=f"/r/{outcome.receipt}")
+    unsubscribe_token = db.execute("SELECT unsubscribe_url FROM mail_outbox").fetchone()[0].rsplit("/", 1)[1]
     db.close()
     link = continue_url(f"http://127.0.0.1:{port}", "bench-bench", token, str(uuid.uuid4()),
                         "Treba nam česma u parku kod rijeke, i klupe u hladu." * 6, "bs", BINS)
@@ -68,7 +73,7 @@ def _prepare(db_path: str, port: int) -> dict[str, str]:
             "receipt /r": f"/r/{outcome.receipt}?lang=bs", "continue /c": link.split(str(port), 1)[1],
             "portal /": "/?lang=bs", "idea form /suggest": "/suggest?lang=bs",
             "idea form /suggest?m=": "/suggest?m=zepce&lang=sr", "idea form /suggest?i=": f"/suggest?i={BINS}",
-            "unsubscribe /unsubscribe": "/unsubscribe/x.y?lang=hr"}
+            "unsubscribe /unsubscribe": f"/unsubscribe/{unsubscribe_token}?lang=hr"}
 
 
 def _fetch(conn: http.client.HTTPConnection, path: str) -> tuple[float, bytes]:

@@ -156,14 +156,25 @@ def queue_initiative_notice(db: Database, mail: MailLinks | None, initiative_id:
     return sum(queue_notice(db, mail, suggestion_id, event, values) for suggestion_id in ids)
 
 
+def _signed(key: bytes, token: str) -> str | None:
+    """The address key of an unsubscribe token this server made, else None."""
+    address_key, _, tag = token.partition(".")
+    if len(address_key) != 43 or not hmac.compare_digest(_tag(key, address_key), tag):
+        return None
+    return address_key
+
+
+def is_unsubscribe_token(db: Database, token: str) -> bool:
+    row = db.execute("SELECT value FROM web_secrets WHERE name = 'mail'").fetchone()
+    return row is not None and _signed(bytes.fromhex(row[0]), token) is not None
+
+
 def unsubscribe(db: Database, token: str) -> bool:
     """Stop all mail to the address of a signed unsubscribe token, queued mail included.
     False for a token this server did not make (nothing changes)."""
-    address_key, _, tag = token.partition(".")
-    if len(address_key) != 43 or not tag:
-        return False
     with transaction(db):
-        if not hmac.compare_digest(_tag(_mail_key(db), address_key), tag):
+        address_key = _signed(_mail_key(db), token)
+        if address_key is None:
             return False
         db.execute("INSERT OR IGNORE INTO mail_optouts (address, at) VALUES (?, ?)", [address_key, now_iso()])
         db.execute("DELETE FROM mail_outbox WHERE address_key = ?", [address_key])

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from ..i18n import N_
-from ..services.notices import unsubscribe
+from ..services.notices import is_unsubscribe_token, unsubscribe
 from .context import database
 from .sessions import WebError
 from .templating import render
@@ -22,6 +22,9 @@ _BAD_LINK = N_("This link is damaged. Please copy the whole link from the e-mail
 
 @router.get("/unsubscribe/{token}", response_class=HTMLResponse)
 async def unsubscribe_page(request: Request, token: str) -> HTMLResponse:
+    public_limit(request)
+    if not is_unsubscribe_token(database(request), token[:100]):
+        raise WebError(400, _BAD_LINK)
     return render(request, "phone/unsubscribe.html", {"done": False})
 
 

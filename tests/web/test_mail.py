@@ -88,8 +88,10 @@ def test_declined_mail_says_why_and_unsubscribe_stops_the_rest(mailing: Web, smt
         moderate(mailing, second, "confirm")
         assert mailing.server.rows("SELECT state FROM suggestions WHERE receipt = ?", [second]) == [("confirmed",)]
         assert queued(mailing) == 0
-        forged = requests.post(link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB"))
+        forged_link = link[:-3] + ("AAA" if not link.endswith("AAA") else "BBB")
+        forged = requests.post(forged_link)
         assert forged.status_code == 400 and "oštećen" in forged.text
+        assert requests.get(forged_link).status_code == 400
     assert len(inbox.messages) == 1
 
 
