@@ -101,7 +101,7 @@ def queue_mail(db: Database, mail: MailLinks | None, *, recipient: str | None, l
         return False
     base = mail.public_url.rstrip("/")
     separator = "&" if "?" in status_path else "?"
-    unsubscribe_url = f"{base}/unsubscribe/{address_key}.{_tag(key, address_key)}"
+    unsubscribe_url = f"{base}/unsubscribe/{address_key}.{_tag(key, address_key)}?lang={language}"
     subject_id, first_id = EVENTS[event]
     subject = gettext_for(language, subject_id) % values
     # The citizen's own text is not quoted: an address typed by someone else must not receive it.
