@@ -26,7 +26,7 @@ from .phone import REFUSALS
 from .sessions import WebError, verify_csrf
 from .templating import language, render
 from .texts import localised
-from .views import address_limit
+from .views import address_limit, municipality_names
 
 router = APIRouter()
 MAX_CHOICES = 30  # initiatives offered in the form: the page must stay light on a phone
@@ -51,7 +51,7 @@ def _form(request: Request, values: dict[str, str], error: str | None = None, st
                    REFUSALS["invalid_contact"]: limits.max_short_chars}.get(error or "")
     return render(request, "phone/suggest.html", {
         "values": values, "error": error, "error_limit": error_limit, "consent": consent,
-        "names": municipality_slugs(db), "categories": CATEGORIES,
+        "names": municipality_names(request, language(request)), "categories": CATEGORIES,
         "initiatives": _choices(request, values.get("municipality", ""), chosen),
         "stamp": form_stamp(request), "honeypot": HONEYPOT, "stamp_field": STAMP,
         "max_text": limits.max_text_chars, "max_contact": limits.max_short_chars,

@@ -6,6 +6,7 @@ from fastapi import Request
 
 from ..db import municipality_slugs
 from ..i18n import N_
+from ..i18n.script import to_cyrillic
 from ..problems import Problem
 from ..services.initiatives import initiatives_of
 from .context import database
@@ -26,10 +27,17 @@ def public_limit(request: Request) -> None:
     address_limit(request, "public_limiter")
 
 
+def municipality_names(request: Request, lang: str) -> dict[str, str]:
+    """The municipalities' names (slug -> name) in the reader's script: Cyrillic for Serbian
+    Cyrillic readers (the names are stored in Latin; the kiosk shows them the same way)."""
+    names = municipality_slugs(database(request))
+    return {slug: to_cyrillic(name) for slug, name in names.items()} if lang == "sr" else names
+
+
 def initiative_view(request: Request, initiative: dict, lang: str) -> dict:
     """An initiative as the templates show it."""
     return {"item": initiative, "shown": localised(initiative["texts"], lang, initiative["original_language"]),
-            "municipality": municipality_slugs(database(request)).get(initiative["municipality"] or "")}
+            "municipality": municipality_names(request, lang).get(initiative["municipality"] or "")}
 
 
 def initiative_choices(request: Request, municipality: str, lang: str) -> list[dict]:

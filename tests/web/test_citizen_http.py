@@ -240,3 +240,11 @@ def test_one_name_per_state_on_bench_and_phone(web: Web, language: str, state: s
     server_msgid = re.search(rf'"{state}": _\("([^"]+)"\)',
                              (ROOT / "sync_server/web/templates/labels.html").read_text()).group(1)
     assert gettext_for(language, server_msgid) == _kiosk_word(language, state)
+
+
+def test_serbian_cyrillic_readers_read_place_names_in_cyrillic(web: Web) -> None:
+    page = requests.get(f"{web.url}/i/{BIKES}?lang=sr").text
+    assert "Требиње" in page and "Trebinje" not in page
+    assert '<option value="zepce">Жепче</option>' in requests.get(f"{web.url}/suggest?lang=sr").text
+    assert "Требиње" in requests.get(f"{web.url}/?lang=sr").text
+    assert "Trebinje" in requests.get(f"{web.url}/i/{BIKES}?lang=sr-Latn").text
