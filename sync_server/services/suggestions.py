@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from ..auth import Bench
 from ..clock import iso, now_iso, utcnow
@@ -30,7 +30,7 @@ CLOSED = ("declined", "merged")
 class WebVisitor:
     """A suggestion's origin when it comes from the web form: no bench, the municipality chosen."""
     municipality: str
-    id: None = None  # no bench: stored with source 'web'
+    id: ClassVar[None] = None  # no bench: stored with source 'web'
 
 
 Origin = Bench | WebVisitor

@@ -27,7 +27,7 @@ CSRF_COOKIE = "sb_csrf"
 BROWSER_COOKIE = "sb_browser"  # a random id that makes a phone's support count once (web/support.py)
 
 __all__ = ["User", "current_user", "require_role", "verify_csrf", "csrf_token", "set_cookie",
-           "LoginRequired", "WebError", "SESSION_COOKIE"]
+           "LoginRequired", "WebError", "SESSION_COOKIE", "BROWSER_COOKIE"]
 
 
 class WebError(Exception):
