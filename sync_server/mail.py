@@ -65,7 +65,10 @@ def message(mail: QueuedMail, sender: str) -> EmailMessage:
 
 
 def _permanent(error: Exception) -> bool:
-    """The server refused this message for good (5xx for its address or content)."""
+    """This message can never go: the server refused it for good (5xx for its address or content),
+    or the address needs what the server lacks (SMTPUTF8 for a non-ASCII address)."""
+    if isinstance(error, (ValueError, smtplib.SMTPNotSupportedError)):  # UnicodeEncodeError is a ValueError
+        return True
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _ in error.recipients.values())
     return isinstance(error, (smtplib.SMTPDataError, smtplib.SMTPSenderRefused)) and error.smtp_code >= 500
@@ -119,7 +122,7 @@ class MailSender:
                     break
                 try:
                     session.send_message(message(mail, self.settings.mail_from))  # type: ignore[arg-type]
-                except (OSError, smtplib.SMTPException) as error:
+                except (OSError, ValueError, smtplib.SMTPException) as error:
                     mail_deferred(db, mail.id, f"{type(error).__name__}: {error}",
                                   None if _permanent(error) else self.backoff_s(mail.attempts))
                     if isinstance(error, (OSError, smtplib.SMTPServerDisconnected)):

@@ -122,3 +122,17 @@ def test_backoff_doubles_up_to_the_maximum(outbox: ThreadLocalDatabases) -> None
                                        mail_retry_max_s=3600))
     waits = [mail.backoff_s(n) for n in range(10)]
     assert 27 <= waits[0] <= 33 and 54 <= waits[1] <= 66 and all(3240 <= w <= 3960 for w in waits[7:])
+
+
+def test_an_address_the_server_cannot_take_is_given_up(tmp_path: Path) -> None:
+    """A non-ASCII address needs SMTPUTF8, which this server does not offer: no endless retries."""
+    db = open_database(tmp_path / "server.db")
+    with transaction(db):
+        assert queue_mail(db, MailLinks("https://klupe.example"), recipient="željko@primjer.ba", language="bs",
+                          event="confirmed", values={"receipt": "K7M2-Q9XD"}, status_path="/r/K7M2-Q9XD")
+    db.close()
+    dbs = ThreadLocalDatabases(tmp_path / "server.db")
+    port = free_port()
+    with smtp_server(port, enable_SMTPUTF8=False) as inbox:
+        assert sender(dbs, f"smtp://127.0.0.1:{port}").send_due() == 0
+    assert inbox.messages == [] and rows(dbs) == [(1, 1, 0)]
