@@ -78,7 +78,10 @@ def render(request: Request, template_name: str, context: dict[str, Any], status
     finally:
         _catalogue.reset(reset)
     response = HTMLResponse(body, status_code=status_code, headers={"Content-Language": lang})
-    if request.query_params.get("lang") in i18n.LANGUAGES and request.cookies.get(LANG_COOKIE) != lang:
+    # A language chosen (`?lang=`, or on the bench for a continue link) is remembered, so the
+    # pages linked from this one, such as /r/<code>, speak it too.
+    chosen = request.query_params.get("lang") in i18n.LANGUAGES or hasattr(request.state, "page_language")
+    if chosen and request.cookies.get(LANG_COOKIE) != lang:
         set_cookie(request, response, LANG_COOKIE, lang, max_age=365 * 86400)
     issue_csrf_cookie(request, response)
     return response

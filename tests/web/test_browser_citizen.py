@@ -127,7 +127,7 @@ def test_handoff_link_finished_on_the_phone_in_cyrillic(web: Web, browser: Any, 
         phone.click("main button[type=submit]")
         assert phone.locator("h1").text_content() == "Хвала вам!"
         receipt = phone.text_content(".receipt").strip()
-        assert phone.get_attribute("main a.button", "href") == f"/r/{receipt}?lang=sr"  # still in Cyrillic
+        assert phone.get_attribute("main a.button", "href") == f"/r/{receipt}"
         shot(phone, artifacts, "phone-handoff-sent-sr")
         other_tab.click("main button[type=submit]")  # the same draft sent again
         assert other_tab.locator("h1").text_content() == "Већ послато"
@@ -135,5 +135,9 @@ def test_handoff_link_finished_on_the_phone_in_cyrillic(web: Web, browser: Any, 
         phone.goto(url)  # the QR code scanned again later
         assert phone.locator("h1").text_content() == "Већ послато"
         shot(phone, artifacts, "phone-handoff-already-sr")
+        phone.click("main a.button")  # follow the suggestion: still in the bench's language
+        assert phone.locator("h1").text_content() == "Ваш приједлог"
+        assert phone.text_content(".badge").strip() == "Примљено, чека преглед"
+        shot(phone, artifacts, "phone-handoff-receipt-sr")
         assert_clean(phone, watch, "handoff")
     assert web.server.rows("SELECT count(*) FROM suggestions WHERE receipt = ?", [receipt]) == [(1,)]
