@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import uuid
+from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
@@ -53,9 +55,15 @@ def _form(request: Request, values: dict[str, str], error: str | None = None, st
         "values": values, "error": error, "error_limit": error_limit, "consent": consent,
         "names": municipality_names(request, language(request)), "categories": CATEGORIES,
         "initiatives": _choices(request, values.get("municipality", ""), chosen),
-        "stamp": form_stamp(request), "honeypot": HONEYPOT, "stamp_field": STAMP,
+        "stamp": form_stamp(request), "honeypot": HONEYPOT, "stamp_field": STAMP, "action": _action(request),
         "max_text": limits.max_text_chars, "max_contact": limits.max_short_chars,
         "retention_days": math.ceil(limits.contact_retention_days)}, status_code)
+
+
+def _action(request: Request) -> str:
+    """The form posts to /suggest with its `?m=` and `?i=` (see `_preselected`)."""
+    kept = {key: request.query_params[key][:64] for key in ("m", "i") if request.query_params.get(key)}
+    return "/suggest" + ("?" + urlencode(kept) if kept else "")
 
 
 @router.get("/suggest", response_class=HTMLResponse)
@@ -79,6 +87,7 @@ async def suggest(request: Request) -> HTMLResponse:
     limits, db = settings(request), database(request)
     values = {name: str(form.get(name, "")).strip() if name != "text" else str(form.get(name, ""))
               for name in FIELDS}
+    values.update(_preselected(request, form))
     values["text"] = values["text"][:limits.hard_text_chars]
     consent = form.get("consent") == "yes"
     if form.get(HONEYPOT):
@@ -101,6 +110,18 @@ async def suggest(request: Request) -> HTMLResponse:
         return _form(request, values, REFUSALS.get(outcome.reason or "", N_("Your suggestion could not be stored.")),
                      422, consent)
     return render(request, "phone/sent.html", {"receipt": outcome.receipt, "already": False})
+
+
+def _preselected(request: Request, form: Any) -> dict[str, str]:
+    """What `?m=` and `?i=` chose, for a post that does not send those fields at all (the form's
+    action keeps the query; a person who changes the choice sends the fields, which win)."""
+    chosen: dict[str, str] = {}
+    initiative = public_initiative(database(request), request.query_params.get("i", "")[:64])
+    if form.get("initiative_id") is None and initiative:
+        chosen["initiative_id"] = initiative["id"]
+    if form.get("municipality") is None:
+        chosen["municipality"] = (initiative or {}).get("municipality") or request.query_params.get("m", "")
+    return chosen
 
 
 def _check(request: Request, values: dict[str, str], consent: bool, sent_length: int) -> str | None:

@@ -4,6 +4,7 @@ words and times people read. The browser tests (test_browser_citizen.py) walk th
 from __future__ import annotations
 
 import ast
+import time
 import re
 import uuid
 from datetime import datetime
@@ -248,3 +249,21 @@ def test_serbian_cyrillic_readers_read_place_names_in_cyrillic(web: Web) -> None
     assert '<option value="zepce">Жепче</option>' in requests.get(f"{web.url}/suggest?lang=sr").text
     assert "Требиње" in requests.get(f"{web.url}/?lang=sr").text
     assert "Trebinje" in requests.get(f"{web.url}/i/{BIKES}?lang=sr-Latn").text
+
+
+@pytest.mark.parametrize(("query", "municipality", "initiative"), [
+    ("?m=trebinje", "trebinje", None), (f"?i={BINS}", "zepce", BINS), (f"?m=mostar&i={NETWORK}", "mostar", NETWORK)])
+def test_the_contract_fields_alone_are_enough_after_a_preselection(web: Web, query: str, municipality: str,
+                                                                  initiative: str | None) -> None:
+    """`text`, `contact`, `consent` (and the form's hidden fields) posted to the form's own action:
+    the municipality and initiative come from `?m=` / `?i=`, as the preselected choices would."""
+    phone = requests.Session()
+    page = phone.get(f"{web.url}/suggest{query}").text
+    action = re.search(r'<form method="post" action="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert action == f"/suggest{query}"
+    time.sleep(1.0)
+    text = f"Samo tri polja {uuid.uuid4().hex[:6]}"
+    answer = phone.post(web.url + action, data={**form_fields(page), "text": text, "contact": "x@example.org",
+                                                "consent": "yes"})
+    assert heading(answer.text) == "Hvala vam!", answer.text[:1500]
+    assert stored(web, text) == [("web", None, municipality, None, initiative, "bs", "x@example.org")]
