@@ -46,9 +46,10 @@ class Settings(BaseSettings):
     low_battery_v: float = Field(11.8, ge=0)
     # A bearer token for Prometheus; None: only logged-in maintainers and admins may read /metrics.
     metrics_token: str | None = None
-    # Ideas and supports from phones and computers, per client address (in memory only).
-    web_ideas_per_hour: float = Field(10.0, gt=0)
-    web_ideas_burst: int = Field(5, gt=0)
+    # Ideas stored and supports from phones and computers, per client address (in memory only):
+    # a school or an NGO's office behind one address may well send a dozen ideas in an afternoon.
+    web_ideas_per_hour: float = Field(30.0, gt=0)
+    web_ideas_burst: int = Field(20, gt=0)
     web_supports_per_hour: float = Field(60.0, gt=0)
     web_supports_burst: int = Field(30, gt=0)
     # A form sent sooner than this after it was shown was filled by a script (contract: at most 5 s).

@@ -28,7 +28,7 @@ from .phone import REFUSALS
 from .sessions import WebError, verify_csrf
 from .templating import language, render
 from .texts import localised
-from .views import address_limit, municipality_names
+from .views import address_limit, municipality_names, public_limit
 
 router = APIRouter()
 MAX_CHOICES = 30  # initiatives offered in the form: the page must stay light on a phone
@@ -80,7 +80,7 @@ async def suggest_page(request: Request) -> HTMLResponse:
 
 @router.post("/suggest", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
 async def suggest(request: Request) -> HTMLResponse:
-    address_limit(request, "idea_limiter")
+    public_limit(request)  # every post, refused or not, like the other public forms
     form = await request.form()
     if form.get("language") in LANGUAGES:
         request.state.page_language = form.get("language")  # the answer in the language of the form
@@ -102,6 +102,7 @@ async def suggest(request: Request) -> HTMLResponse:
     error = _check(request, values, consent, len(str(form.get("text", ""))))
     if error:
         return _form(request, values, error, 422, consent)
+    address_limit(request, "idea_limiter")  # ideas stored from one address
     item = {"id": str(uuid.uuid4()), "created_at": now_iso(), "text": values["text"], "language": language(request),
             "initiative_id": values["initiative_id"] or None, "category": values["category"] or None,
             "contact": values["contact"] if consent else None, "contact_consent": consent}

@@ -37,7 +37,7 @@ PHONE = {"width": 390, "height": 844}
 # ideas and supports from one address (the limits have tests of their own).
 FILL_S = 1.0
 FAST_FORMS = {"SMART_BENCH_SUGGEST_MIN_FILL_S": str(FILL_S), "SMART_BENCH_WEB_IDEAS_BURST": "100000",
-              "SMART_BENCH_WEB_SUPPORTS_BURST": "100000"}
+              "SMART_BENCH_WEB_SUPPORTS_BURST": "100000", "SMART_BENCH_PUBLIC_RATE_BURST": "100000"}
 DESKTOP = {"width": 1280, "height": 900}
 
 
