@@ -45,10 +45,3 @@ def parse_rfc3339(value: object) -> datetime | None:
     except (ValueError, OverflowError):
         return None
 
-
-def local_time(value: str | datetime | None, fmt: str = "%d.%m.%Y. %H:%M") -> str:
-    """A stored UTC time as people in Sarajevo read it ('' for none; unparsable text as it is)."""
-    if value is None or value == "":
-        return ""
-    moment = value if isinstance(value, datetime) else parse_rfc3339(value)
-    return value if moment is None else moment.astimezone(LOCAL_TIME).strftime(fmt)  # type: ignore[return-value]

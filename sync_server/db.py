@@ -166,12 +166,43 @@ CREATE TABLE ngo_applications (
 );
 """
 
-# Version 3: the citizen's own ways in and back. Suggestions may come from the web (no bench), so
+# Moderation at volume (issue #12): the queue sorted by the date written, fast counts of hidden
+# items, per-municipality decline-reason templates, photos of initiatives.
+SCHEMA_V3_MODERATION = """
+CREATE INDEX suggestions_queue_written ON suggestions(municipality, state, created_at);
+CREATE INDEX suggestions_hidden ON suggestions(municipality, state) WHERE hidden_at IS NOT NULL;
+CREATE INDEX audit_actor ON audit(actor, id);
+CREATE TABLE decline_templates (
+    id INTEGER PRIMARY KEY,
+    municipality TEXT NOT NULL REFERENCES municipalities(slug),
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (municipality, text)
+);
+CREATE TABLE initiative_photos (
+    id TEXT PRIMARY KEY,
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    large BLOB NOT NULL,
+    thumb BLOB NOT NULL,
+    thumb_width INTEGER NOT NULL,
+    thumb_height INTEGER NOT NULL,
+    alt TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX initiative_photos_by_initiative ON initiative_photos(initiative_id, position);
+"""
+
+# Version 4: the citizen's own ways in and back. Suggestions may come from the web (no bench), so
 # the table is rebuilt with `bench_id` nullable and a `source`; supports from phones (one per
 # browser, kept as a keyed hash of a random cookie); the outbox of e-mails to citizens, and the
-# addresses (keyed hashes) that asked for no more mail. Put it before any other migration that
-# alters `suggestions`: the rebuild copies the columns it knows.
-SCHEMA_V3_CITIZEN = """
+# addresses (keyed hashes) that asked for no more mail. The rebuild copies the columns and makes
+# again the indexes of the migrations before it: a later migration must not be put before it.
+SCHEMA_V4_CITIZEN = """
 CREATE TABLE suggestions_v3 (
     id TEXT PRIMARY KEY,
     bench_id TEXT REFERENCES benches(id),
@@ -200,6 +231,8 @@ DROP TABLE suggestions;
 ALTER TABLE suggestions_v3 RENAME TO suggestions;
 CREATE INDEX suggestions_contact_closed ON suggestions(closed_at) WHERE contact IS NOT NULL;
 CREATE INDEX suggestions_queue ON suggestions(municipality, state, received_at);
+CREATE INDEX suggestions_queue_written ON suggestions(municipality, state, created_at);
+CREATE INDEX suggestions_hidden ON suggestions(municipality, state) WHERE hidden_at IS NOT NULL;
 CREATE TABLE web_supports (
     initiative_id TEXT NOT NULL REFERENCES initiatives(id),
     browser TEXT NOT NULL,
@@ -230,7 +263,7 @@ CREATE TABLE mail_optouts (
 """
 
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_CITIZEN)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_CITIZEN)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

@@ -202,9 +202,9 @@ def test_times_are_shown_in_sarajevo_time(web: Web) -> None:
     [(received_at,)] = web.server.rows("SELECT received_at FROM suggestions WHERE id = ?", [sid])
     local = datetime.fromisoformat(received_at.replace("Z", "+00:00")).astimezone(ZoneInfo("Europe/Sarajevo"))
     page = requests.get(f"{web.url}/r/{receipt}").text
-    assert re.search(rf'<time datetime="{re.escape(received_at)}">{local:%d.%m.%Y. %H:%M}</time>', page)
+    assert re.search(rf'<time datetime="{re.escape(received_at)}">{local:%Y-%m-%d %H:%M}</time>', page)
     queue = web.session("mod-zepce").get(f"{web.url}/moderation/suggestions/{sid}").text
-    assert f"{local:%d.%m.%Y. %H:%M}" in queue
+    assert f"{local:%Y-%m-%d %H:%M}" in queue
 
 
 def _kiosk_names() -> dict[str, str]:
