@@ -99,3 +99,13 @@ def test_a_bench_suggestion_is_marked_as_from_a_bench(sample: Database) -> None:
     assert sample.execute("SELECT source, bench_id FROM suggestions WHERE receipt = ?",
                           [outcome.receipt]).fetchall() == [("bench", "b1")]
     assert "-" in outcome.receipt and len(outcome.receipt) == 9
+
+
+def test_a_bulk_decision_tells_each_citizen(sample: Database) -> None:
+    from sync_server.services.decisions import decide_many
+
+    ids = [suggestion(sample, f"osoba{n}@example.org") for n in range(3)] + [suggestion(sample, None)]
+    assert decide_many(sample, "system", ids, "decline", reason="Isti prijedlog već postoji.", mail=MAIL) == 4
+    mails = outbox(sample)
+    assert sorted(row[0] for row in mails) == [f"osoba{n}@example.org" for n in range(3)]
+    assert all("Isti prijedlog već postoji." in row[3] for row in mails)
