@@ -228,11 +228,7 @@ def _kiosk_word(language: str, state: str) -> str:
     return word
 
 
-KIOSK_MUST_CHANGE = pytest.mark.xfail(strict=True, reason="the kiosk calls a confirmed suggestion 'Published': "
-                                      "its msgid in kiosk/ui/names.py must become 'Confirmed' (told the lead)")
-
-
-@pytest.mark.parametrize("state", ["received", pytest.param("confirmed", marks=KIOSK_MUST_CHANGE), "declined",
+@pytest.mark.parametrize("state", ["received", "confirmed", "declined",
                                    "merged", "published", "in_progress", "done"])
 @pytest.mark.parametrize("language", ["bs", "hr", "sr", "sr-Latn", "en"])
 def test_one_name_per_state_on_bench_and_phone(web: Web, language: str, state: str) -> None:
