@@ -500,6 +500,12 @@ class BenchStore:
                                         "initiative_id": support.initiative_id})
         return support
 
+    def pending_supports(self) -> dict[str, int]:
+        """Per initiative, this bench's supports not sent yet: the server's count lacks them so far."""
+        rows = self.conn.execute("SELECT initiative_id, count(*) FROM supports WHERE sync_state = ? "
+                                 "GROUP BY initiative_id", [PENDING])
+        return dict(rows.fetchall())
+
     @staticmethod
     def _check_kind(kind: str) -> str:
         if kind not in OUTBOX_KINDS:

@@ -40,7 +40,8 @@ class InitiativeScreen(KioskScreen):
             return
         language = self.app.language
         texts, _note = initiative_texts(initiative, language)
-        self.shown = {**row_data(initiative, language), "body": texts.get("body", "")}
+        pending = self.app.store.pending_supports().get(initiative["id"], 0)
+        self.shown = {**row_data(initiative, language, pending), "body": texts.get("body", "")}
         photos = initiative.get("photos") or []
         self.photo = photos[0]["sha256"] if photos else ""
         self.photo_ratio = photos[0]["height"] / photos[0]["width"] if photos else 0.0
@@ -53,7 +54,7 @@ class InitiativeScreen(KioskScreen):
             return
         self.app.store.add_support(self.initiative_id)
         self.app.session.supported.add(self.initiative_id)
-        self.supported = True
+        self._show()
         self.app.suggestion_saved()
 
     def suggest_about(self) -> None:
