@@ -25,6 +25,7 @@ from .schemas import (BatchResult, BenchSettings, Feed, ProblemDetails, ReceiptS
                       suggestions_body, supports_body, telemetry_body)
 from .services import releases, remote_settings
 from .services.benches import bench_for_token, touch
+from .services.notices import MailLinks
 from .services.initiatives import feed, receive_supports
 from .services.suggestions import receive_suggestions, status_by_receipt
 from .services.telemetry import ingest_telemetry
@@ -38,6 +39,10 @@ class Context:
     dbs: ThreadLocalDatabases
     limiter: RateLimiter         # per bench
     public_limiter: RateLimiter  # per client address, for the public status
+    # Per client address: ideas and supports from the web (in memory only).
+    idea_limiter: RateLimiter
+    support_limiter: RateLimiter
+    mail: MailLinks | None  # None: no SMTP server configured, so no mail is queued
 
 
 _bearer = HTTPBearer(auto_error=False, description="the bench token printed by add-bench")
