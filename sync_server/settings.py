@@ -76,7 +76,6 @@ class Settings(BaseSettings):
     # (benches always check against their own copy of the key).
     release_public_key: str | None = None
 
-
     @field_validator("metrics_token", "smtp_url", "mail_from", "public_url", "release_public_key")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:

@@ -26,8 +26,8 @@ KEYS: dict[str, str] = {
     "languages": WORDS,
     "diagnostics_pin_hash": TEXT,
     **{f"energy.{name}": NUMBER for name in (
-        "saver_enter_pct", "saver_leave_pct", "critical_enter_pct", "critical_leave_pct",
-        "min_dwell_s", "stale_after_s", "empty_v", "full_v")},
+        "hibernate_pct", "reserve_pct", "relax_margin_pct", "resume_margin_pct", "min_dwell_s", "stale_after_s",
+        "wake_hour", "wake_sync_s", "hibernate_grace_s", "latitude")},
 }
 _WORD = re.compile(r"^[A-Za-z][A-Za-z-]{0,15}$")
 

@@ -99,7 +99,7 @@ def test_settings_layers_merge_and_their_version_only_grows(db: Database) -> Non
 
 
 @pytest.mark.parametrize("key, text, expected", [
-    ("idle_timeout_s", "45", 45.0), ("energy.full_v", "12,9", 12.9), ("languages", "bs, hr ,en", ["bs", "hr", "en"]),
+    ("idle_timeout_s", "45", 45.0), ("energy.latitude", "43,3", 43.3), ("languages", "bs, hr ,en", ["bs", "hr", "en"]),
     ("diagnostics_pin_hash", " scrypt$1$2 ", "scrypt$1$2"),
 ])
 def test_form_values_are_read_by_their_kind(key: str, text: str, expected: object) -> None:
