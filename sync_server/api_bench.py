@@ -107,7 +107,7 @@ async def post_telemetry(request: Request, bench: AuthenticatedBench, context: A
                          db: BenchDatabase) -> dict[str, Any]:
     """Upload power samples (deduplicated by bench and time) and the kiosk's health report."""
     payload, samples = await _batch(request, "samples", context.settings, required=False)  # health alone is fine
-    return ingest_telemetry(db, bench, samples, payload.get("health"))
+    return ingest_telemetry(db, bench, samples, payload.get("health"), context.settings.telemetry_max_ahead_s)
 
 
 def encode_cursor(seq: int) -> str:

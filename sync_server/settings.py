@@ -9,6 +9,8 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "SMART_BENCH_"
+# A sample dated further ahead of the server's clock is refused (contract, docs/api.md).
+TELEMETRY_MAX_AHEAD_S = 600.0
 
 
 class Settings(BaseSettings):
@@ -30,6 +32,9 @@ class Settings(BaseSettings):
     # for people checking their receipts, too slow for guessing codes.
     public_rate_per_minute: float = Field(120.0, gt=0)
     public_rate_burst: int = Field(60, gt=0)
+    # Telemetry samples dated more than this ahead of the server's clock are rejected one by one
+    # (`invalid_at`), and never shown as a bench's latest sample.
+    telemetry_max_ahead_s: float = Field(TELEMETRY_MAX_AHEAD_S, ge=0)
     # Contact details of closed suggestions are erased this long after closing.
     contact_retention_days: float = Field(90.0, ge=0)
     purge_interval_s: float = Field(3600.0, gt=0)

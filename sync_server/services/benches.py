@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import auth
-from ..clock import ago_iso, now_iso
+from ..clock import ago_iso, ahead_iso, now_iso
 from ..db import Database, municipality_slugs, transaction
 from ..municipalities import resolve
+from ..settings import TELEMETRY_MAX_AHEAD_S
 from ..wire import dump_json
 from . import audit
 from .errors import InvalidInput, NotFound
@@ -108,16 +109,17 @@ def touch(db: Database, bench: auth.Bench, interval_s: float) -> None:
 
 
 def overview(db: Database) -> list[dict[str, Any]]:
-    """Per bench: last contact, last telemetry, the backlog it reported, its last power sample."""
+    """Per bench: last contact, last telemetry, the backlog it reported, its last power sample
+    (not one dated implausibly ahead of the server's clock)."""
     cursor = db.execute(
         """
         SELECT b.id, b.municipality, b.revoked_at IS NOT NULL, b.last_contact_at, b.last_telemetry_at,
                b.backlog, b.app_version, t.battery_v, t.soc_pct, t.charge_state, t.error
         FROM benches b
         LEFT JOIN telemetry t ON t.bench_id = b.id AND t.at = (
-            SELECT max(at) FROM telemetry WHERE bench_id = b.id)
+            SELECT max(at) FROM telemetry WHERE bench_id = b.id AND at <= ?)
         ORDER BY b.municipality, b.id
-        """
+        """, [ahead_iso(TELEMETRY_MAX_AHEAD_S)]
     )
     keys = ("id", "municipality", "revoked", "last_contact_at", "last_telemetry_at", "backlog",
             "app_version", "battery_v", "soc_pct", "charge_state", "error")
