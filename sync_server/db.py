@@ -186,9 +186,32 @@ def _write_lock(db: Database) -> threading.Lock:
         return _write_locks.setdefault(path, threading.Lock())
 
 
+OWNER_ONLY = 0o600
+
+
+def _owner_only(path: Path) -> None:
+    """The database holds contacts and credentials: make the file, before SQLite opens it, readable
+    by its owner only. SQLite gives the -wal and -shm files the database file's permissions. A
+    file an older server left 0644 is tightened (if it is ours to change)."""
+    if path.parent != Path(""):
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
+    except FileExistsError:
+        pass
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            info = name.stat()
+            if info.st_mode & 0o077 and info.st_uid == os.geteuid():
+                name.chmod(OWNER_ONLY)
+        except FileNotFoundError:
+            pass
+
+
 def connect(path: str | os.PathLike[str], busy_timeout_ms: int = 5000) -> Database:
-    """A configured connection for the calling thread (creating the file and its folder)."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """A configured connection for the calling thread (creating the file, 0600, and its folder)."""
+    if str(path) != ":memory:":
+        _owner_only(Path(path))
     db = Database(sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000))
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     if db.journal_mode != "wal":
