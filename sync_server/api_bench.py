@@ -100,7 +100,7 @@ async def post_supports(request: Request, bench: AuthenticatedBench, context: Ap
                         db: BenchDatabase) -> dict[str, Any]:
     """Upload "I support this initiative" taps; idempotent by item id."""
     _, items = await _batch(request, "items", context.settings)
-    return receive_supports(db, bench, items)
+    return receive_supports(db, bench, items, context.settings.max_supports_per_hour)
 
 
 async def post_telemetry(request: Request, bench: AuthenticatedBench, context: AppContext,

@@ -166,8 +166,16 @@ CREATE TABLE ngo_applications (
 );
 """
 
+# Version 3: holding under attack. Supports per bench and initiative are counted per hour; a
+# bench's hand-off key is kept sealed with the server's key file (NULL: a bench not moved over yet,
+# whose token_hash is still the plain SHA-256 of its token).
+SCHEMA_V3_HARDENING = """
+CREATE INDEX supports_by_bench ON supports(bench_id, initiative_id, received_at);
+ALTER TABLE benches ADD COLUMN handoff_key TEXT;
+"""
+
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_HARDENING)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

@@ -11,6 +11,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ENV_PREFIX = "SMART_BENCH_"
 # A sample dated further ahead of the server's clock is refused (contract, docs/api.md).
 TELEMETRY_MAX_AHEAD_S = 600.0
+MAX_SUPPORTS_PER_HOUR = 120
 
 
 class Settings(BaseSettings):
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     # for people checking their receipts, too slow for guessing codes.
     public_rate_per_minute: float = Field(120.0, gt=0)
     public_rate_burst: int = Field(60, gt=0)
+    # Supports one bench may add to one initiative in any hour (by the server's clock): a stolen
+    # or broken bench cannot pump a count; the excess is rejected item by item.
+    max_supports_per_hour: int = Field(MAX_SUPPORTS_PER_HOUR, gt=0)
     # Telemetry samples dated more than this ahead of the server's clock are rejected one by one
     # (`invalid_at`), and never shown as a bench's latest sample.
     telemetry_max_ahead_s: float = Field(TELEMETRY_MAX_AHEAD_S, ge=0)
