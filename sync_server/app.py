@@ -50,7 +50,7 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.include_router(bench_api(settings))
-    web.install(app)  # phone pages, moderation, portal, membership, fleet
+    web.install(app, settings)  # phone pages, moderation, portal, membership, fleet
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:

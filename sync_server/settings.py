@@ -39,6 +39,17 @@ class Settings(BaseSettings):
     # Telemetry samples dated more than this ahead of the server's clock are rejected one by one
     # (`invalid_at`), and never shown as a bench's latest sample.
     telemetry_max_ahead_s: float = Field(TELEMETRY_MAX_AHEAD_S, ge=0)
+    # Failed logins within login_window_s: per account (whatever the address), per client network
+    # (an IPv4 address or an IPv6 /64) and over the whole server; past any of them, logins wait.
+    login_account_failures: int = Field(10, gt=0)
+    login_network_failures: int = Field(20, gt=0)
+    login_global_failures: int = Field(1000, gt=0)
+    login_window_s: float = Field(900.0, gt=0)
+    # Accounts and networks remembered (each): when full, the least recently used unlocked one goes.
+    login_tracked_keys: int = Field(10_000, gt=0)
+    # Password checks (argon2, 64 MiB each) at a time, and logins waiting for one; beyond, 503.
+    login_hash_slots: int = Field(1, gt=0)
+    login_hash_queue: int = Field(4, ge=0)
     # Contact details of closed suggestions are erased this long after closing.
     contact_retention_days: float = Field(90.0, ge=0)
     purge_interval_s: float = Field(3600.0, gt=0)

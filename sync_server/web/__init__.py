@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from . import fleet, initiatives_admin, login, membership, moderation, phone, portal
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
+from ..settings import Settings
 
 STATIC = Path(__file__).parent / "static"
 PAGES = (phone, login, moderation, initiatives_admin, portal, membership, fleet)
@@ -23,7 +24,8 @@ def build_router() -> APIRouter:
     return router
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, settings: Settings) -> None:
+    login.install(app, settings)
     app.add_exception_handler(LoginRequired, on_login_required)
     app.add_exception_handler(WebError, on_web_error)
     app.add_middleware(SecurityHeadersMiddleware)
