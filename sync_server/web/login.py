@@ -9,7 +9,7 @@ from ..services.logins import authenticate, end_session, start_session
 from ..settings import Settings
 from .context import database
 from .passwords import RETRY_AFTER_S, PasswordChecks, ServerBusy
-from .sessions import SESSION_COOKIE, current_user, safe_next, set_cookie, verify_csrf
+from .sessions import SESSION_COOKIE, current_user, renew_csrf_nonce, safe_next, set_cookie, verify_csrf
 from .templating import render
 from .throttle import LoginLimits, LoginThrottle
 
@@ -64,6 +64,7 @@ async def login(request: Request) -> Response:
     throttle.succeeded(address, username)
     response = RedirectResponse(safe_next(next_url) if next_url else _home(user.role), status_code=303)
     set_cookie(request, response, SESSION_COOKIE, start_session(database(request), user.username))
+    renew_csrf_nonce(request, response)
     return response
 
 
