@@ -36,6 +36,7 @@ class Context:
     dbs: ThreadLocalDatabases
     limiter: RateLimiter         # per bench
     public_limiter: RateLimiter  # per client address, for the public status
+    server_key: bytes            # from the key file: unseals the benches' hand-off keys
 
 
 _bearer = HTTPBearer(auto_error=False, description="the bench token printed by add-bench")

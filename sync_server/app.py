@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import handlers, web
+from . import handlers, server_key, web
 from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
@@ -36,7 +36,8 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     open_database(db_path, settings.busy_timeout_ms).close()  # create or migrate before serving
     context = Context(settings, ThreadLocalDatabases(db_path, settings.busy_timeout_ms),
                       RateLimiter(settings.rate_per_minute, settings.rate_burst),
-                      RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst))
+                      RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst),
+                      server_key.load_or_create(server_key.key_path(db_path, settings.server_key_file)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import auth
+from . import auth, server_key
 from .db import Database, open_database
 from .logs import FORMATS, setup_logging
 from .sample import load_sample
@@ -42,8 +42,13 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _server_key(args: argparse.Namespace) -> bytes:
+    """The key file `serve` uses with this database (made if missing)."""
+    return server_key.load_or_create(server_key.key_path(args.db, args.settings.server_key_file))
+
+
 def _add_bench(args: argparse.Namespace, db: Database) -> int:
-    print(benches.add_bench(db, args.bench_id, args.municipality))
+    print(benches.add_bench(db, args.bench_id, args.municipality, server_key=_server_key(args)))
     return 0
 
 
@@ -54,7 +59,7 @@ def _revoke_bench(args: argparse.Namespace, db: Database) -> int:
 
 
 def _rotate_token(args: argparse.Namespace, db: Database) -> int:
-    print(benches.rotate_token(db, args.bench_id))
+    print(benches.rotate_token(db, args.bench_id, server_key=_server_key(args)))
     return 0
 
 
@@ -128,7 +133,6 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         return sub
 
     serve = command("serve", _serve, "run the server")
-    serve.set_defaults(settings=defaults)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--rate-per-minute", type=float, default=defaults.rate_per_minute,
@@ -173,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {describe_error(error)}", file=sys.stderr)
         return 2
     args = build_parser(settings).parse_args(argv)
+    args.settings = settings
     if args.command == "serve":
         return args.handler(args)
     db = open_database(args.db)

@@ -5,6 +5,8 @@ an empty variable keeps the default. ``serve``'s flags override the environment.
 not parse stops the server at start (see ``cli.py``) rather than failing a request later."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -62,6 +64,10 @@ class Settings(BaseSettings):
     # controllers that send no state of charge (11.8 V is about 20-30 % on a 12 V lead-acid battery).
     low_soc_pct: float = Field(25.0, ge=0, le=100)
     low_battery_v: float = Field(11.8, ge=0)
+    # The server's key file (made 0600 at first start): it seals the benches' hand-off keys, so a
+    # copy of the database alone cannot sign continue links. None: beside the database, server.key
+    # for server.db. Back it up apart from the database.
+    server_key_file: Path | None = None
     # A bearer token for Prometheus; None: only logged-in maintainers and admins may read /metrics.
     metrics_token: str | None = None
 
