@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import handlers, server_key, web
+from . import api_docs, handlers, server_key, web
 from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
@@ -45,8 +45,10 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
         yield
         job.cancel()
 
-    app = FastAPI(title="Smart Bench sync server", version="1.0", lifespan=lifespan,
+    app = FastAPI(title="Smart Bench sync server", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The bench ↔ server API. Errors are RFC 9457 problem+json.")
+    if settings.api_docs:
+        api_docs.install(app)  # with a Content-Security-Policy of their own
     app.state.context = context
     handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)

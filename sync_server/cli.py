@@ -26,19 +26,25 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .http_protocol import guarded_protocol
 
     settings = args.settings.model_copy(update={
         "rate_per_minute": args.rate_per_minute, "rate_burst": args.rate_burst,
         "public_rate_per_minute": args.public_rate_per_minute, "public_rate_burst": args.public_rate_burst,
-        "contact_retention_days": args.retention_days})
+        "contact_retention_days": args.retention_days, "max_connections": args.max_connections,
+        "keep_alive_timeout_s": args.keep_alive_timeout, "header_timeout_s": args.header_timeout,
+        "max_header_bytes": args.max_header_bytes})
     app = create_app(args.db, settings)
     json_logs = args.log_format == "json"
     if json_logs:  # uvicorn's loggers then propagate to this handler instead of their own
         setup_logging("json", args.log_level.upper())
     logging.getLogger(__name__).info("serving %s", Path(args.db).resolve())
     # No access log: it would pair client addresses with request paths (receipt codes).
+    # Limits for the open internet: connections, idle keep-alive, and request headers (size, time).
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level,
-                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG)
+                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+                http=guarded_protocol(settings.max_header_bytes, settings.header_timeout_s),
+                limit_concurrency=settings.max_connections, timeout_keep_alive=settings.keep_alive_timeout_s)
     return 0
 
 
@@ -143,6 +149,14 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--public-rate-burst", type=int, default=defaults.public_rate_burst)
     serve.add_argument("--retention-days", type=float, default=defaults.contact_retention_days,
                        help="keep contact details this long after a suggestion is closed")
+    serve.add_argument("--max-connections", type=int, default=defaults.max_connections,
+                       help="connections and requests at once; beyond, requests are answered 503")
+    serve.add_argument("--keep-alive-timeout", type=int, default=defaults.keep_alive_timeout_s,
+                       help="seconds an idle keep-alive connection is kept open")
+    serve.add_argument("--header-timeout", type=float, default=defaults.header_timeout_s,
+                       help="seconds a client has to send a request's line and headers")
+    serve.add_argument("--max-header-bytes", type=int, default=defaults.max_header_bytes,
+                       help="largest request line and headers; beyond, 431")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--log-format", default="text", choices=FORMATS, help="json: one JSON object per line")
 

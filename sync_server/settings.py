@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     # Password checks (argon2, 64 MiB each) at a time, and logins waiting for one; beyond, 503.
     login_hash_slots: int = Field(1, gt=0)
     login_hash_queue: int = Field(4, ge=0)
+    # `serve` facing the internet: connections and requests at once (beyond: 503), seconds an idle
+    # keep-alive connection stays open, seconds to send a request's line and headers, their size.
+    max_connections: int = Field(1000, gt=0)
+    keep_alive_timeout_s: int = Field(5, gt=0)
+    header_timeout_s: float = Field(10.0, gt=0)
+    max_header_bytes: int = Field(32 * 1024, ge=1024)
     # Contact details of closed suggestions are erased this long after closing.
     contact_retention_days: float = Field(90.0, ge=0)
     purge_interval_s: float = Field(3600.0, gt=0)
@@ -68,6 +74,8 @@ class Settings(BaseSettings):
     # copy of the database alone cannot sign continue links. None: beside the database, server.key
     # for server.db. Back it up apart from the database.
     server_key_file: Path | None = None
+    # /docs and /redoc, the browsable API description (/openapi.json is always served).
+    api_docs: bool = True
     # A bearer token for Prometheus; None: only logged-in maintainers and admins may read /metrics.
     metrics_token: str | None = None
 
