@@ -14,18 +14,27 @@ from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
 from .services.privacy import purge_expired_contacts
+from .services.telemetry import thin_old_telemetry
 from .settings import Settings
 
 log = logging.getLogger(__name__)
 
 
+def _thin_telemetry(context: Context) -> int:
+    return thin_old_telemetry(context.dbs.get(), context.settings.telemetry_full_resolution_days)
+
+
 async def _purge_forever(context: Context) -> None:
-    """The retention job: erase expired contact details now and then, for as long as we run."""
+    """The retention jobs, now and then for as long as we run: erase expired contact details, and
+    thin old telemetry (on a worker thread: the first pass over a big table takes a while)."""
     while True:
         try:
             erased = purge_expired_contacts(context.dbs.get(), context.settings.contact_retention_days)
             if erased:
                 log.info("retention: erased contact details of %d closed suggestions", erased)
+            thinned = await asyncio.to_thread(_thin_telemetry, context)
+            if thinned:
+                log.info("retention: thinned %d old telemetry samples to one an hour", thinned)
         except Exception:  # the job must outlive a locked or busy database
             log.exception("retention job failed; will retry")
         await asyncio.sleep(context.settings.purge_interval_s)

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(32 * 1024, ge=1024)
     # Contact details of closed suggestions are erased this long after closing.
     contact_retention_days: float = Field(90.0, ge=0)
+    # Telemetry is kept at full resolution this long, then one sample an hour per bench.
+    telemetry_full_resolution_days: float = Field(30.0, gt=0)
+    # How often the retention jobs (contacts, telemetry) run.
     purge_interval_s: float = Field(3600.0, gt=0)
     busy_timeout_ms: int = Field(5000, ge=0)
     # Last-contact time is written at most this often per bench, to spare the database.

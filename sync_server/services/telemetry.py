@@ -78,3 +78,19 @@ def ingest_telemetry(db: Database, bench: Bench, samples: list[dict[str, Any]], 
         if health is not None:
             record_health(db, bench.id, health)
     return {"accepted": len(rows), "rejected": rejected}
+
+
+def thin_old_telemetry(db: Database, full_resolution_days: float) -> int:
+    """Keep samples at full resolution for ``full_resolution_days``, then the first of each hour
+    (as the bench does with its own ring); returns how many were deleted. One transaction per
+    bench, so the bench API never waits long for the database."""
+    cutoff = iso(utcnow() - timedelta(days=full_resolution_days))
+    deleted = 0
+    for (bench_id,) in db.execute("SELECT id FROM benches").fetchall():
+        with transaction(db):
+            # Stored time stamps are canonical UTC text: the first 13 characters are the hour.
+            deleted += db.execute(
+                "DELETE FROM telemetry WHERE bench_id = :bench AND at < :cutoff AND at NOT IN ("
+                "  SELECT min(at) FROM telemetry WHERE bench_id = :bench AND at < :cutoff GROUP BY substr(at, 1, 13))",
+                {"bench": bench_id, "cutoff": cutoff}).rowcount
+    return deleted
