@@ -5,7 +5,6 @@ the reverse proxy in production (docs/operations.md): that is how one test machi
 many addresses and IPv6 networks."""
 from __future__ import annotations
 
-import os
 import statistics
 import threading
 import time
@@ -29,14 +28,7 @@ MiB = 1 << 20
 def server_with(folder: Path, **env: str) -> Iterator[LiveServer]:
     """A server with its own people and the given SMART_BENCH_* settings."""
     add_people(folder / "server.db")
-    saved = {key: os.environ.get(key) for key in env}
-    os.environ.update(env)  # the server subprocess inherits them
-    try:
-        server = LiveServer.start_new(folder)
-    finally:
-        for key, value in saved.items():
-            os.environ.pop(key) if value is None else os.environ.__setitem__(key, value)
-    with server:
+    with LiveServer.start_new(folder, env=env) as server:
         yield server
 
 
