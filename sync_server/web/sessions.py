@@ -6,7 +6,7 @@
   HMAC(server secret, the session token) for a logged-in person, HMAC(server secret, nonce) for
   anyone else: a cross-site page can neither read the cookies nor compute the token, a token is
   worth nothing in another session (a planted nonce cookie does not help), and logging in makes
-  new ones (and a new nonce)
+  new ones (and a new nonce).
 A bench's bearer token means nothing here: web pages only look at these cookies."""
 from __future__ import annotations
 
