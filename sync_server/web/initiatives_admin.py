@@ -22,7 +22,7 @@ from .context import database
 from .guards import NOT_FOUND, in_scope, run, scope
 from .sessions import WebError, require_role, verify_csrf
 from .templating import language, render
-from .texts import localise
+from .texts import localised
 
 router = APIRouter(prefix="/moderation/initiatives")
 moderator = require_role("admin", "moderator")
@@ -54,7 +54,7 @@ def texts_from_form(form: FormData) -> dict[str, dict[str, str]]:
 
 
 def _view(request: Request, initiative: dict[str, Any]) -> dict[str, Any]:
-    return {"item": initiative, "shown": localise(initiative["texts"], language(request), initiative["original_language"])}
+    return {"item": initiative, "shown": localised(initiative["texts"], language(request), initiative["original_language"])}
 
 
 @router.get("", response_class=HTMLResponse)

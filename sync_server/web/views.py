@@ -10,7 +10,7 @@ from ..problems import Problem
 from ..services.initiatives import initiatives_of
 from .context import database
 from .sessions import WebError
-from .texts import localise
+from .texts import localised
 
 
 def public_limit(request: Request) -> None:
@@ -23,11 +23,11 @@ def public_limit(request: Request) -> None:
 
 def initiative_view(request: Request, initiative: dict, lang: str) -> dict:
     """An initiative as the templates show it."""
-    return {"item": initiative, "shown": localise(initiative["texts"], lang, initiative["original_language"]),
+    return {"item": initiative, "shown": localised(initiative["texts"], lang, initiative["original_language"]),
             "municipality": municipality_slugs(database(request)).get(initiative["municipality"] or "")}
 
 
 def initiative_choices(request: Request, municipality: str, lang: str) -> list[dict]:
     """A municipality's initiatives (drafts too) for a moderator to pick from, titled in `lang`."""
-    return [{"id": i["id"], "title": localise(i["texts"], lang, i["original_language"]).fields["title"],
+    return [{"id": i["id"], "title": localised(i["texts"], lang, i["original_language"]).fields["title"],
              "status": i["status"]} for i in initiatives_of(database(request), [municipality])]
