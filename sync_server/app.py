@@ -24,7 +24,7 @@ def _thin_telemetry(context: Context) -> int:
     return thin_old_telemetry(context.dbs.get(), context.settings.telemetry_full_resolution_days)
 
 
-async def _purge_forever(context: Context) -> None:
+async def _retention_forever(context: Context) -> None:
     """The retention jobs, now and then for as long as we run: erase expired contact details, and
     thin old telemetry (on a worker thread: the first pass over a big table takes a while)."""
     while True:
@@ -50,7 +50,7 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        job = asyncio.create_task(_purge_forever(context))
+        job = asyncio.create_task(_retention_forever(context))
         yield
         job.cancel()
 
