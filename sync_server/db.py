@@ -201,8 +201,7 @@ def _owner_only(path: Path) -> None:
     """The database holds contacts and credentials: make the file, before SQLite opens it, readable
     by its owner only. SQLite gives the -wal and -shm files the database file's permissions. A
     file an older server left 0644 is tightened (if it is ours to change)."""
-    if path.parent != Path(""):
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
     except FileExistsError:

@@ -22,7 +22,10 @@ _NONCE_BYTES = 12
 
 def key_path(db_path: str | os.PathLike[str], configured: Path | None = None) -> Path:
     """The key file: the configured one, else the database's name with `.key` (server.db -> server.key)."""
-    return Path(configured) if configured else Path(db_path).with_suffix(".key")
+    if configured:
+        return Path(configured)
+    db = Path(db_path)
+    return db.with_name(db.name + ".key") if db.suffix == ".key" else db.with_suffix(".key")
 
 
 def load_or_create(path: Path) -> bytes:
