@@ -49,8 +49,9 @@ def test_serve_creates_database_wal_and_shm_0600(tmp_path: Path) -> None:
         while not (wal.exists() and shm.exists()) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert wal.exists() and shm.exists(), "the server runs in WAL mode"
-        assert {path.name: oct(mode(path)) for path in (db, wal, shm)} == {
-            db.name: "0o600", wal.name: "0o600", shm.name: "0o600"}
+        key = db.with_suffix(".key")  # made at the first start
+        assert {path.name: oct(mode(path)) for path in (db, wal, shm, key)} == {
+            db.name: "0o600", wal.name: "0o600", shm.name: "0o600", key.name: "0o600"}
     finally:
         stop_server(process)
 
