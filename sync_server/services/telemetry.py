@@ -1,16 +1,15 @@
 """Telemetry from benches: power samples (deduplicated by bench and time) and kiosk health."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..auth import Bench
-from datetime import datetime, timedelta
-
 from ..clock import iso, now_iso, parse_rfc3339, utcnow
 from ..db import Database, transaction
 from ..problems import Problem
-from ..wire import Rejection, clean_text, dump_json, finite_number
 from ..settings import TELEMETRY_MAX_AHEAD_S
+from ..wire import Rejection, clean_text, dump_json, finite_number
 from .benches import record_health
 
 NUMBERS = ("battery_v", "battery_a", "solar_v", "solar_w", "soc_pct")

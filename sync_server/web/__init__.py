@@ -7,10 +7,10 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from ..settings import Settings
 from . import fleet, initiatives_admin, login, membership, moderation, phone, portal
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
-from ..settings import Settings
 
 STATIC = Path(__file__).parent / "static"
 PAGES = (phone, login, moderation, initiatives_admin, portal, membership, fleet)
