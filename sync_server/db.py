@@ -166,16 +166,47 @@ CREATE TABLE ngo_applications (
 );
 """
 
-# Version 3: holding under attack. Supports per bench and initiative are counted per hour; a
+# Moderation at volume (issue #12): the queue sorted by the date written, fast counts of hidden
+# items, per-municipality decline-reason templates, photos of initiatives.
+SCHEMA_V3_MODERATION = """
+CREATE INDEX suggestions_queue_written ON suggestions(municipality, state, created_at);
+CREATE INDEX suggestions_hidden ON suggestions(municipality, state) WHERE hidden_at IS NOT NULL;
+CREATE INDEX audit_actor ON audit(actor, id);
+CREATE TABLE decline_templates (
+    id INTEGER PRIMARY KEY,
+    municipality TEXT NOT NULL REFERENCES municipalities(slug),
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (municipality, text)
+);
+CREATE TABLE initiative_photos (
+    id TEXT PRIMARY KEY,
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    large BLOB NOT NULL,
+    thumb BLOB NOT NULL,
+    thumb_width INTEGER NOT NULL,
+    thumb_height INTEGER NOT NULL,
+    alt TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX initiative_photos_by_initiative ON initiative_photos(initiative_id, position);
+"""
+
+# Version 4: holding under attack. Supports per bench and initiative are counted per hour; a
 # bench's hand-off key is kept sealed with the server's key file (NULL: a bench not moved over yet,
 # whose token_hash is still the plain SHA-256 of its token).
-SCHEMA_V3_HARDENING = """
+SCHEMA_V4_HARDENING = """
 CREATE INDEX supports_by_bench ON supports(bench_id, initiative_id, received_at);
 ALTER TABLE benches ADD COLUMN handoff_key TEXT;
 """
 
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_HARDENING)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_HARDENING)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

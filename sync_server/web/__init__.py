@@ -1,5 +1,5 @@
 """The web pages: phone pages opened from the benches' QR codes, NGO moderation, the Network's
-portal and membership, and the fleet dashboard. `install(app)` mounts all of it."""
+portal and membership, open data, photos of initiatives, and the fleet dashboard. `install(app)` mounts all of it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,12 +8,12 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..settings import Settings
-from . import fleet, initiatives_admin, login, membership, moderation, phone, portal
+from . import fleet, initiatives_admin, login, membership, moderation, open_data, phone, photos, portal
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (phone, login, moderation, initiatives_admin, portal, membership, fleet)
+PAGES = (phone, login, moderation, initiatives_admin, portal, membership, open_data, photos, fleet)
 
 
 def build_router() -> APIRouter:
