@@ -13,11 +13,14 @@ from . import api_docs, handlers, server_key, web
 from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
+from .mail import MailSender
+from .services.notices import MailLinks
 from .services.privacy import purge_expired_contacts
 from .services.telemetry import thin_old_telemetry
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"  # `serve` puts its own address here
 
 
 def _thin_telemetry(context: Context) -> int:
@@ -46,13 +49,21 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     context = Context(settings, ThreadLocalDatabases(db_path, settings.busy_timeout_ms),
                       RateLimiter(settings.rate_per_minute, settings.rate_burst),
                       RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst),
+                      RateLimiter(settings.web_ideas_per_hour / 60, settings.web_ideas_burst),
+                      RateLimiter(settings.web_supports_per_hour / 60, settings.web_supports_burst),
+                      MailLinks(settings.public_url or DEFAULT_PUBLIC_URL) if settings.mail_enabled else None,
                       server_key.load_or_create(server_key.key_path(db_path, settings.server_key_file)))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         job = asyncio.create_task(_retention_forever(context))
+        sender = MailSender(context.dbs, settings) if settings.mail_enabled else None
+        if sender:
+            sender.start()
         yield
         job.cancel()
+        if sender:
+            await asyncio.to_thread(sender.stop)
 
     app = FastAPI(title="Smart Bench sync server", version="1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="The bench ↔ server API. Errors are RFC 9457 problem+json.")

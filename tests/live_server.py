@@ -65,7 +65,7 @@ class LiveServer:
         self.db_path, self.log_path = Path(db_path), Path(log_path)
         self.port = port or free_port()
         self.extra_args = extra_args
-        self.env = env or {}  # settings for the server process (SMART_BENCH_*), on top of ours
+        self.env = env or {}  # SMART_BENCH_* settings without a flag
         self.process: subprocess.Popen[bytes] | None = None
 
     @classmethod

@@ -7,6 +7,8 @@
   anyone else: a cross-site page can neither read the cookies nor compute the token, a token is
   worth nothing in another session (a planted nonce cookie does not help), and logging in makes
   new ones (and a new nonce).
+- `sb_browser`: set by the first support from a phone; random, it only tells "this browser has
+  supported these initiatives" (the server keeps a keyed hash of it).
 A bench's bearer token means nothing here: web pages only look at these cookies."""
 from __future__ import annotations
 
@@ -25,9 +27,10 @@ from .context import database
 
 SESSION_COOKIE = "sb_session"
 CSRF_COOKIE = "sb_csrf"
+BROWSER_COOKIE = "sb_browser"  # a random id that makes a phone's support count once (web/support.py)
 
 __all__ = ["User", "current_user", "require_role", "verify_csrf", "csrf_token", "set_cookie",
-           "LoginRequired", "WebError", "SESSION_COOKIE"]
+           "LoginRequired", "WebError", "SESSION_COOKIE", "BROWSER_COOKIE"]
 
 
 class WebError(Exception):
