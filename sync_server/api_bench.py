@@ -43,6 +43,7 @@ class Context:
     idea_limiter: RateLimiter
     support_limiter: RateLimiter
     mail: MailLinks | None  # None: no SMTP server configured, so no mail is queued
+    server_key: bytes       # from the key file: unseals the benches' hand-off keys
 
 
 _bearer = HTTPBearer(auto_error=False, description="the bench token printed by add-bench")
@@ -107,14 +108,14 @@ async def post_supports(request: Request, bench: AuthenticatedBench, context: Ap
                         db: BenchDatabase) -> dict[str, Any]:
     """Upload "I support this initiative" taps; idempotent by item id."""
     _, items = await _batch(request, "items", context.settings)
-    return receive_supports(db, bench, items)
+    return receive_supports(db, bench, items, context.settings.max_supports_per_hour)
 
 
 async def post_telemetry(request: Request, bench: AuthenticatedBench, context: AppContext,
                          db: BenchDatabase) -> dict[str, Any]:
     """Upload power samples (deduplicated by bench and time) and the kiosk's health report."""
     payload, samples = await _batch(request, "samples", context.settings, required=False)  # health alone is fine
-    return ingest_telemetry(db, bench, samples, payload.get("health"))
+    return ingest_telemetry(db, bench, samples, payload.get("health"), context.settings.telemetry_max_ahead_s)
 
 
 def encode_cursor(seq: int) -> str:

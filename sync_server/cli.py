@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import auth, signing
+from . import auth, server_key, signing
 from .db import Database, open_database
 from .logs import FORMATS, setup_logging
 from .sample import load_sample
@@ -26,13 +26,16 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .http_protocol import guarded_protocol
 
     try:  # validated again: the mail flags must make a working pair, like their variables
         settings = Settings.model_validate({**args.settings.model_dump(), **{
             "rate_per_minute": args.rate_per_minute, "rate_burst": args.rate_burst,
             "public_rate_per_minute": args.public_rate_per_minute, "public_rate_burst": args.public_rate_burst,
             "contact_retention_days": args.retention_days, "smtp_url": args.smtp_url, "mail_from": args.mail_from,
-            "public_url": args.public_url or f"http://{args.host}:{args.port}"}})
+            "public_url": args.public_url or f"http://{args.host}:{args.port}",
+            "max_connections": args.max_connections, "keep_alive_timeout_s": args.keep_alive_timeout,
+            "header_timeout_s": args.header_timeout, "max_header_bytes": args.max_header_bytes}})
     except ValidationError as error:
         print(f"error: {describe_error(error)}", file=sys.stderr)
         return 2
@@ -42,13 +45,21 @@ def _serve(args: argparse.Namespace) -> int:
         setup_logging("json", args.log_level.upper())
     logging.getLogger(__name__).info("serving %s", Path(args.db).resolve())
     # No access log: it would pair client addresses with request paths (receipt codes).
+    # Limits for the open internet: connections, idle keep-alive, and request headers (size, time).
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level,
-                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG)
+                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+                http=guarded_protocol(settings.max_header_bytes, settings.header_timeout_s),
+                limit_concurrency=settings.max_connections, timeout_keep_alive=settings.keep_alive_timeout_s)
     return 0
 
 
+def _server_key(args: argparse.Namespace) -> bytes:
+    """The key file `serve` uses with this database (made if missing)."""
+    return server_key.load_or_create(server_key.key_path(args.db, args.settings.server_key_file))
+
+
 def _add_bench(args: argparse.Namespace, db: Database) -> int:
-    print(benches.add_bench(db, args.bench_id, args.municipality))
+    print(benches.add_bench(db, args.bench_id, args.municipality, server_key=_server_key(args)))
     return 0
 
 
@@ -59,7 +70,7 @@ def _revoke_bench(args: argparse.Namespace, db: Database) -> int:
 
 
 def _rotate_token(args: argparse.Namespace, db: Database) -> int:
-    print(benches.rotate_token(db, args.bench_id))
+    print(benches.rotate_token(db, args.bench_id, server_key=_server_key(args)))
     return 0
 
 
@@ -165,7 +176,6 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         return sub
 
     serve = command("serve", _serve, "run the server")
-    serve.set_defaults(settings=defaults)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--rate-per-minute", type=float, default=defaults.rate_per_minute,
@@ -176,6 +186,14 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--public-rate-burst", type=int, default=defaults.public_rate_burst)
     serve.add_argument("--retention-days", type=float, default=defaults.contact_retention_days,
                        help="keep contact details this long after a suggestion is closed")
+    serve.add_argument("--max-connections", type=int, default=defaults.max_connections,
+                       help="connections and requests at once; beyond, requests are answered 503")
+    serve.add_argument("--keep-alive-timeout", type=int, default=defaults.keep_alive_timeout_s,
+                       help="seconds an idle keep-alive connection is kept open")
+    serve.add_argument("--header-timeout", type=float, default=defaults.header_timeout_s,
+                       help="seconds a client has to send a request's line and headers")
+    serve.add_argument("--max-header-bytes", type=int, default=defaults.max_header_bytes,
+                       help="largest request line and headers; beyond, 431")
     serve.add_argument("--smtp-url", default=defaults.smtp_url,
                        help="mail to citizens: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://")
     serve.add_argument("--mail-from", default=defaults.mail_from, help="the sender address of those e-mails")
@@ -235,6 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {describe_error(error)}", file=sys.stderr)
         return 2
     args = build_parser(settings).parse_args(argv)
+    args.settings = settings
     if args.command == "serve":
         return args.handler(args)
     db = open_database(args.db)

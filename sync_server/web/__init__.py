@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from ..settings import Settings
 from . import (fleet, fleet_releases, fleet_remote_settings, ideas, initiatives_admin, login, membership, moderation,
                open_data, phone, photos, portal, support, unsubscribe)
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
@@ -27,7 +28,8 @@ def build_router() -> APIRouter:
     return router
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, settings: Settings) -> None:
+    login.install(app, settings)
     app.add_exception_handler(LoginRequired, on_login_required)
     app.add_exception_handler(WebError, on_web_error)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from sync_server.auth import verify_password
+from sync_server.auth import hash_bench_token, verify_password
 from sync_server.db import SCHEMA_VERSION, open_database, schema_version
 
 from .conftest import ROOT
@@ -26,9 +26,12 @@ def test_add_bench_prints_only_the_token_and_stores_only_its_hash(tmp_path):
     token = result.stdout.strip()
     assert result.stdout.count("\n") == 1 and len(token) == 43
     db = open_database(db_file)
-    row = db.execute("SELECT id, municipality, token_hash FROM benches").fetchone()
-    assert row == ("Bench-07", "zepce", hashlib.sha256(token.encode()).hexdigest())
-    assert token.encode() not in (tmp_path / "s.db").read_bytes()
+    row = db.execute("SELECT id, municipality, token_hash, handoff_key FROM benches").fetchone()
+    assert row[:3] == ("Bench-07", "zepce", hash_bench_token(token))
+    assert row[3].startswith("v1:")  # the hand-off key, sealed with the key file beside the database
+    stored = (tmp_path / "s.db").read_bytes()
+    # Neither the token nor its plain SHA-256 (which gives the hand-off key) is in the database.
+    assert token.encode() not in stored and hashlib.sha256(token.encode()).hexdigest().encode() not in stored
     assert schema_version(db) == SCHEMA_VERSION
 
 
