@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from . import handlers, web
-from .api_bench import Context, router
+from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
 from .services.privacy import purge_expired_contacts
@@ -48,9 +48,10 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
                   description="The bench ↔ server API. Errors are RFC 9457 problem+json.")
     app.state.context = context
     handlers.install(app)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.include_router(router)
-    web.install(app)  # the web pages (issue #6): phone pages, moderation, portal, fleet
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
+    app.include_router(bench_api(settings))
+    web.install(app)  # phone pages, moderation, portal, membership, open data, photos, fleet
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:

@@ -127,7 +127,7 @@ CREATE TABLE counters (
 INSERT INTO counters (name, value) VALUES ('change_seq', 0);
 """
 
-# Version 2: what the web pages keep (issue #6 A): login sessions, the server's own secrets,
+# Version 2: what the web pages keep: login sessions, the server's own secrets,
 # hidden suggestion texts, progress updates on initiatives, NGO membership applications.
 SCHEMA_V2_WEB = """
 CREATE TABLE web_secrets (
@@ -166,8 +166,39 @@ CREATE TABLE ngo_applications (
 );
 """
 
+# Moderation at volume (issue #12): the queue sorted by the date written, fast counts of hidden
+# items, per-municipality decline-reason templates, photos of initiatives.
+SCHEMA_V3_MODERATION = """
+CREATE INDEX suggestions_queue_written ON suggestions(municipality, state, created_at);
+CREATE INDEX suggestions_hidden ON suggestions(municipality, state) WHERE hidden_at IS NOT NULL;
+CREATE INDEX audit_actor ON audit(actor, id);
+CREATE TABLE decline_templates (
+    id INTEGER PRIMARY KEY,
+    municipality TEXT NOT NULL REFERENCES municipalities(slug),
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (municipality, text)
+);
+CREATE TABLE initiative_photos (
+    id TEXT PRIMARY KEY,
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    large BLOB NOT NULL,
+    thumb BLOB NOT NULL,
+    thumb_width INTEGER NOT NULL,
+    thumb_height INTEGER NOT NULL,
+    alt TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX initiative_photos_by_initiative ON initiative_photos(initiative_id, position);
+"""
+
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):
@@ -216,15 +247,27 @@ def schema_version(db: Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: Database) -> int:
-    """Bring the schema up to date (safe to run from several processes) and return its version."""
+def _migrate_one(db: Database) -> bool:
+    """Apply the next migration in a transaction of its own: a migration that fails halfway leaves
+    the schema at the version before it. (sqlite-utils >= 4 runs a script inside the open
+    transaction statement by statement; sqlite3's own executescript would commit first.)
+    False once the schema is current."""
     with transaction(db):
         version = schema_version(db)
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"database schema {version} is newer than this server ({SCHEMA_VERSION})")
-        for number in range(version, SCHEMA_VERSION):
-            db.executescript(MIGRATIONS[number])
-            db.execute(f"PRAGMA user_version = {number + 1}")
+        if version == SCHEMA_VERSION:
+            return False
+        db.executescript(MIGRATIONS[version])
+        db.execute(f"PRAGMA user_version = {version + 1}")
+    return True
+
+
+def migrate(db: Database) -> int:
+    """Bring the schema up to date (safe to run from several processes) and return its version."""
+    while _migrate_one(db):
+        pass
+    with transaction(db):
         db.execute(
             "INSERT OR IGNORE INTO municipalities (slug, name) VALUES " +
             ", ".join("(?, ?)" for _ in municipalities.DEFAULT),

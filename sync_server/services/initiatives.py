@@ -3,18 +3,19 @@ languages, supports from benches, and the change feed the benches pull."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..auth import Bench
 from ..clock import now_iso
 from ..db import Database, current_seq, municipality_slugs, next_seq, transaction
 from ..municipalities import resolve
-from ..wire import LANGUAGES, Rejection, SupportIn
+from ..wire import LANGUAGES, Rejection, SupportIn, check_support
 from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
 from .intake import intake
 from .people import require_moderator
+from .photos import photos_of
 
 VISIBLE = ("published", "in_progress", "done")
 # Allowed moves; back to draft is "unpublish", which benches see as a deletion.
@@ -138,6 +139,11 @@ def visible_to(db: Database, initiative_id: str, municipality: str) -> bool:
     ).fetchone() is not None
 
 
+def receive_supports(db: Database, bench: Bench, items: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The one way in for "I support this initiative" taps: check each item, then store the new ones."""
+    return ingest_supports(db, bench, [check_support(item) for item in items])
+
+
 def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejection]) -> dict[str, list[Any]]:
     """Store a bench's new supports, all or nothing; replays store nothing new."""
     now = now_iso()
@@ -157,15 +163,29 @@ def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejectio
     return intake(db, bench, "supports", items, store)
 
 
+# What `describe` takes, in this order.
+COLUMNS = "id, municipality, status, category, original_language, support_count, updated_at"
+
+
+def photo_entry(photo: dict[str, Any]) -> dict[str, Any]:
+    """A photo as the feed lists it: where to fetch both sizes, their pixel sizes, and the
+    content hash (SHA-256 of the large JPEG) that tells a bench whether its copy is current."""
+    return {"id": photo["id"], "sha256": photo["sha256"], "url": f"/photos/{photo['id']}.jpg",
+            "width": photo["width"], "height": photo["height"], "thumb_url": f"/photos/{photo['id']}-thumb.jpg",
+            "thumb_width": photo["thumb_width"], "thumb_height": photo["thumb_height"], "alt": photo["alt"]}
+
+
 def describe(db: Database, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Initiative rows (id, municipality, status, category, original_language, support_count,
-    updated_at) as the wire format, with texts in every language they have."""
+    updated_at) as the wire format, with texts in every language they have and photos."""
     items = [
         {"id": r[0], "municipality": r[1], "status": r[2], "category": r[3], "texts": {},
          "original_language": r[4], "support_count": r[5], "updated_at": r[6]}
         for r in rows
     ]
     by_id = {item["id"]: item for item in items}
+    for initiative_id, photos in photos_of(db, list(by_id)).items():
+        by_id[initiative_id]["photos"] = [photo_entry(p) for p in photos]
     if by_id:
         marks = ", ".join("?" for _ in by_id)
         for initiative_id, language, *fields in db.execute(
@@ -176,10 +196,22 @@ def describe(db: Database, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return items
 
 
+def initiatives_of(db: Database, municipalities: list[str] | None) -> list[dict[str, Any]]:
+    """Initiatives (drafts too, not deleted) of these municipalities and the network-wide ones;
+    None: all of them. Newest first, at most 1000."""
+    if municipalities is None:
+        where, params = "status != 'deleted'", []
+    else:
+        marks = ", ".join("?" for _ in municipalities) or "NULL"
+        where, params = f"status != 'deleted' AND (municipality IS NULL OR municipality IN ({marks}))", municipalities
+    rows = db.execute(f"SELECT {COLUMNS} FROM initiatives WHERE {where} ORDER BY updated_at DESC LIMIT 1000",
+                      params).fetchall()
+    return describe(db, rows)
+
+
 def get_initiative(db: Database, initiative_id: str) -> dict[str, Any] | None:
     rows = db.execute(
-        "SELECT id, municipality, status, category, original_language, support_count, updated_at "
-        "FROM initiatives WHERE id = ?", [initiative_id]).fetchall()
+        f"SELECT {COLUMNS} FROM initiatives WHERE id = ?", [initiative_id]).fetchall()
     return describe(db, rows)[0] if rows else None
 
 
@@ -191,8 +223,7 @@ def feed(db: Database, municipality: str, since: int | None) -> dict[str, Any]:
         head = current_seq(db)
         full = since is None or since > head  # a cursor from another database: start over
         rows = db.execute(
-            "SELECT id, municipality, status, category, original_language, support_count, updated_at "
-            "FROM initiatives WHERE seq > ? AND (municipality IS NULL OR municipality = ?) ORDER BY seq",
+            f"SELECT {COLUMNS} FROM initiatives WHERE seq > ? AND (municipality IS NULL OR municipality = ?) ORDER BY seq",
             [0 if full else since, municipality],
         ).fetchall()
         items = describe(db, [r for r in rows if r[2] in VISIBLE])

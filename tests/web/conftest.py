@@ -1,7 +1,7 @@
 """Fixtures for the web pages: one real server process on loopback (with sample initiatives, one
 user per role and benches), a headless Chromium, and the screenshot folder.
 
-Engineer B's fleet tests use the same fixtures; `people` names every account by its role."""
+The fleet tests use the same fixtures; `people` names every account by its role."""
 from __future__ import annotations
 
 import os
@@ -28,6 +28,10 @@ PEOPLE = {
     "admin": ("admin", ()),
     "mod-zepce": ("moderator", ("zepce",)),
     "mod-trebinje": ("moderator", ("trebinje",)),
+    # issue #12's browser tests, each in a municipality of its own so the totals they read are theirs
+    "mod-prijedor": ("moderator", ("prijedor",)),
+    "mod-mostar": ("moderator", ("mostar",)),
+    "mod-jablanica": ("moderator", ("jablanica",)),
     "maint": ("maintainer", ()),
 }
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -7,20 +7,21 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from sync_server.i18n import LANGUAGES, read_catalogue
 from sync_server.i18n.script import has_cyrillic
 
-WEB = Path(__file__).resolve().parents[2] / "sync_server" / "web"
+SERVER = Path(__file__).resolve().parents[2] / "sync_server"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 def messages() -> set[str | tuple[str, str]]:
-    """Message ids used by our templates and Python code (engineer B's fleet files included)."""
+    """Message ids used by the templates and the Python code that shows them."""
     found: set[str | tuple[str, str]] = set()
     methods = [("**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
-    for _, _, message, _, _ in extract_from_dir(str(WEB), method_map=methods, keywords=KEYWORDS,
+    for _, _, message, _, _ in extract_from_dir(str(SERVER), method_map=methods, keywords=KEYWORDS,
                                                 options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
         found.add(message)
     return found
@@ -52,3 +53,11 @@ def test_serbian_scripts() -> None:
     cyrillic = read_catalogue("sr").get("Send").string
     latin = read_catalogue("sr-Latn").get("Send").string
     assert has_cyrillic(cyrillic) and not has_cyrillic(latin)
+
+
+def test_the_translators_template_is_current() -> None:
+    """``messages.pot`` (made with the pybabel command in sync_server/i18n/babel.cfg) holds exactly
+    the messages of the web code and templates, so a translator starting a language misses none."""
+    with (SERVER / "i18n" / "messages.pot").open("rb") as file:
+        in_template = {message.id for message in read_po(file) if message.id}
+    assert in_template == messages(), "messages.pot is out of date: regenerate it (sync_server/i18n/babel.cfg)"
