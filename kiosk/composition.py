@@ -10,8 +10,9 @@ imported inside ``run_kiosk`` and not at the top.
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
-from typing import TYPE_CHECKING, Callable
+import signal
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from hardware.link import PowerMonitor
 from kiosk.core.config import Config
@@ -59,8 +60,33 @@ def run_kiosk(config: Config, *, fullscreen: bool,
             on_start(app)
         if sync is not None:
             sync.start()
-        app.run()
+        with stopped_by_signals(app):
+            app.run()
     return 0
+
+
+@contextmanager
+def stopped_by_signals(app: KioskApp) -> Iterator[None]:
+    """SIGTERM (the service manager) and SIGINT stop the App as a close would: the main loop
+    ends, then the sync thread, the links and the store are closed. The lock-down refuses a close
+    from the screen only. The first frame is logged, so a supervisor sees the kiosk is up."""
+    from kivy.clock import Clock
+
+    def stop(reason: str) -> None:
+        log.info("stopping: %s", reason)
+        app.stop()
+
+    def on_signal(signum: int, frame: object) -> None:  # on the main thread, between two bytecodes
+        Clock.schedule_once(lambda _dt: stop(signal.Signals(signum).name))
+
+    previous = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+    # Two ticks: the first runs before the first frame is drawn, the second after it.
+    Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: log.info("kiosk up: first frame drawn")))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def run_sync_once(config: Config) -> int:
