@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Sequence
-from contextlib import ExitStack
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Callable
 
 from hardware.link import PowerMonitor
@@ -73,7 +73,8 @@ def run_kiosk(config: Config, *, fullscreen: bool,
             on_start(app)
         if sync is not None:
             sync.start()
-        app.run()
+        with stopped_by_signals(app):
+            app.run()
     if app.hibernating:
         log.info("hibernating: exit status %d asks the system to power down", HIBERNATE_EXIT_STATUS)
         return HIBERNATE_EXIT_STATUS
@@ -91,6 +92,30 @@ def energy_policy(config: Config) -> EnergyPolicy:
             log.warning("ignoring the saved energy state: %s", error)
             energy = EnergyPolicy(config.energy, profile=config.hardware_profile)
     return energy
+
+
+@contextmanager
+def stopped_by_signals(app: KioskApp) -> Iterator[None]:
+    """SIGTERM (the service manager) and SIGINT stop the App as a close would: the main loop
+    ends, then the sync thread, the links and the store are closed. The lock-down refuses a close
+    from the screen only. The first frame is logged, so a supervisor sees the kiosk is up."""
+    from kivy.clock import Clock
+
+    def stop(reason: str) -> None:
+        log.info("stopping: %s", reason)
+        app.stop()
+
+    def on_signal(signum: int, frame: object) -> None:  # on the main thread, between two bytecodes
+        Clock.schedule_once(lambda _dt: stop(signal.Signals(signum).name))
+
+    previous = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+    # Two ticks: the first runs before the first frame is drawn, the second after it.
+    Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: log.info("kiosk up: first frame drawn")))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def run_sync_once(config: Config) -> int:
