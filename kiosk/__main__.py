@@ -6,13 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from kiosk import demo
+from kiosk import __version__, demo
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.logs import setup_logging
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kiosk")
+    parser.add_argument("--version", action="version", version=__version__)
     parser.add_argument("--config", help="TOML config file (optional)")
     parser.add_argument("--window", action="store_true", help="a 1280x800 window instead of full screen")
     sub = parser.add_subparsers(dest="command")

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import auth
+from . import __version__, auth
 from .db import Database, open_database
 from .logs import FORMATS, setup_logging
 from .sample import load_sample
@@ -116,6 +116,7 @@ def _purge_contacts(args: argparse.Namespace, db: Database) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
+    parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, handler: Callable[..., int], help: str) -> argparse.ArgumentParser:

@@ -13,7 +13,6 @@ UI thread with ``Clock.schedule_once``).
 """
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import logging
@@ -24,11 +23,11 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Callable
 
 import requests
 
+from kiosk import __version__
 from kiosk.core.config import Config
 from kiosk.core.store import OUTBOX_KINDS, BenchStore
 
@@ -317,7 +316,7 @@ class SyncClient:
 
     def _health(self, store: BenchStore) -> dict[str, Any]:
         backlog = store.backlog()
-        return {"app_version": _app_version(), "bench_id": self.config.bench_id,
+        return {"app_version": __version__, "bench_id": self.config.bench_id,
                 "backlog": backlog["suggestions"] + backlog["supports"],
                 "uptime_s": round(time.monotonic() - self.started_at),
                 "store_bytes": store.size_bytes(),
@@ -377,14 +376,6 @@ class SyncClient:
                 self._wake.clear()
             self._wake.wait(remaining)
         self._wake.clear()
-
-
-@functools.cache
-def _app_version() -> str:
-    try:
-        return version("smart-bench")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def run_sync_once(config: Config) -> int:

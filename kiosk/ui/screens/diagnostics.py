@@ -2,26 +2,19 @@
 counters, sync state and backlog, store size, app version and energy mode."""
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.factory import Factory
 
 from hardware.status import SWITCHABLE_PORTS
+from kiosk import __version__
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.tr import _
 
 load_kv(__file__)
 
 REFRESH_S = 1.0
-
-
-def app_version() -> str:
-    try:
-        return version("smart-bench")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _value(value: Any, unit: str = "") -> str:
@@ -78,7 +71,7 @@ class DiagnosticsScreen(KioskScreen):
         app, config = self.app, self.app.config_
         power = app.power
         lines = [
-            f"{_('App version')}: {app_version()}   {_('Bench')}: {config.bench_id} ({config.municipality})",
+            f"{_('App version')}: {__version__}   {_('Bench')}: {config.bench_id} ({config.municipality})",
             f"{_('Configuration')}: {config.config_file or _('built-in defaults')}"
             + (f"; {_('overridden by')} {', '.join(config.env_overrides)}" if config.env_overrides else ""),
             f"{_('Energy mode')}: {self.mode_name(app.energy_mode)}   {_('Frame rate now')}: {app.frames.fps:g}/s   "
