@@ -13,7 +13,8 @@ from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
-_PAGE_MODULES = ("phone", "login", "moderation", "initiatives_admin", "portal", "membership", "fleet")
+_PAGE_MODULES = ("phone", "login", "account", "moderation", "initiatives_admin", "portal", "membership", "people",
+                 "fleet")
 
 
 def build_router() -> APIRouter:
