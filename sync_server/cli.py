@@ -103,19 +103,19 @@ def _list_users(args: argparse.Namespace, db: Database) -> int:
 
 def _disable_user(args: argparse.Namespace, db: Database) -> int:
     changed = people.disable_user(db, args.username)
-    print(f"disabled {args.username}" + ("" if changed else " (it was already)"), file=sys.stderr)
+    print(f"disabled {people.canonical(args.username)}" + ("" if changed else " (it was already)"), file=sys.stderr)
     return 0
 
 
 def _enable_user(args: argparse.Namespace, db: Database) -> int:
     changed = people.enable_user(db, args.username)
-    print(f"enabled {args.username}" + ("" if changed else " (it was not disabled)"), file=sys.stderr)
+    print(f"enabled {people.canonical(args.username)}" + ("" if changed else " (it was not disabled)"), file=sys.stderr)
     return 0
 
 
 def _remove_user(args: argparse.Namespace, db: Database) -> int:
     people.remove_user(db, args.username)
-    print(f"removed {args.username}", file=sys.stderr)
+    print(f"removed {people.canonical(args.username)}", file=sys.stderr)
     return 0
 
 

@@ -23,10 +23,15 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD = 10
 
 
+def canonical(username: str) -> str:
+    """Usernames are kept in lower case; people may type them as they like."""
+    return username.strip().lower()
+
+
 def add_user(db: Database, username: str, role: str, password: str,
              municipalities: Sequence[str] = (), actor: str = SYSTEM, *, one_time: bool = False) -> None:
     """``one_time``: the password is someone else's to hand over; its holder must choose their own."""
-    username = username.strip().lower()
+    username = canonical(username)
     if not _USERNAME.match(username):
         raise InvalidInput("username: 2-64 of a-z 0-9 . _ -, starting with a letter or digit")
     if role not in ROLES:
@@ -92,7 +97,7 @@ def list_users(db: Database) -> list[Person]:
 
 def disable_user(db: Database, username: str, actor: str = SYSTEM) -> bool:
     """Disable a person and end their sessions at once; False if they were disabled already."""
-    username = username.strip().lower()
+    username = canonical(username)
     with transaction(db):
         disabled_at = _existing(db, username)["disabled_at"]
         if disabled_at is not None:
@@ -106,7 +111,7 @@ def disable_user(db: Database, username: str, actor: str = SYSTEM) -> bool:
 
 def enable_user(db: Database, username: str, actor: str = SYSTEM) -> bool:
     """Let a disabled person log in again; False if they were not disabled."""
-    username = username.strip().lower()
+    username = canonical(username)
     with transaction(db):
         if _existing(db, username)["disabled_at"] is None:
             return False
@@ -118,7 +123,7 @@ def enable_user(db: Database, username: str, actor: str = SYSTEM) -> bool:
 def remove_user(db: Database, username: str, actor: str = SYSTEM) -> None:
     """Remove a person for good: their sessions and municipalities go with them; the audit trail
     keeps their name on what they did."""
-    username = username.strip().lower()
+    username = canonical(username)
     with transaction(db):
         role = _existing(db, username)["role"]
         _keep_an_administrator(db, username)
@@ -129,7 +134,7 @@ def remove_user(db: Database, username: str, actor: str = SYSTEM) -> None:
 def reset_password(db: Database, username: str, actor: str = SYSTEM) -> str:
     """Give a person a new one-time password (returned, to be handed over; stored as a hash only)
     and end their sessions."""
-    username = username.strip().lower()
+    username = canonical(username)
     password = auth.new_password()
     password_hash = auth.hash_password(password)
     with transaction(db):

@@ -36,10 +36,11 @@ async def users_page(request: Request, user: User = Depends(admin)) -> HTMLRespo
 
 @router.post("/admin/users/{username}/{action}", dependencies=[Depends(verify_csrf)])
 async def act(request: Request, username: str, action: str, user: User = Depends(admin)) -> Response:
-    db, username = database(request), username[:64]
+    username = username[:64]
     if action == "reset":
-        with service_errors():  # argon2: off the event loop
-            password = await run_in_threadpool(lambda: people.reset_password(db, username, user.username))
+        with service_errors():  # argon2 off the event loop, on that thread's own connection
+            password = await run_in_threadpool(
+                lambda: people.reset_password(database(request), username, user.username))
         return _page(request, {"username": username, "password": password})
     if action not in _ACTIONS:
         raise WebError(404, N_("There is nothing here, or it is outside your municipalities."))
@@ -47,5 +48,5 @@ async def act(request: Request, username: str, action: str, user: User = Depends
         raise WebError(403, N_("You may not make this change."))
     if action == "remove" and (await request.form()).get("confirm") != "yes":
         raise WebError(422, N_("Tick the box to confirm the removal."))
-    run(lambda: _ACTIONS[action](db, username, user.username))
+    run(lambda: _ACTIONS[action](database(request), username, user.username))
     return RedirectResponse("/admin/users", status_code=303)
