@@ -47,7 +47,8 @@ class Release:
     def bench_bin(self) -> Path:
         return self.bench_prefix / "current" / "bin"
 
-    def run(self, *args: str | Path, check: bool = True, timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess[str]:
+    def run(self, *args: str | Path, check: bool = True,
+            timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess[str]:
         result = subprocess.run([str(a) for a in args], cwd=self.home, env=clean_environment(self.home),
                                 capture_output=True, text=True, timeout=timeout)
         if check:
@@ -142,7 +143,8 @@ def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen
     deadline = time.monotonic() + TIMEOUT_S
     while not condition():
         assert process.poll() is None, f"ended before {what}:\n{log.read_text(errors='replace')[-3000:]}"
-        assert time.monotonic() < deadline, f"no {what} within {TIMEOUT_S} s:\n{log.read_text(errors='replace')[-3000:]}"
+        assert time.monotonic() < deadline, \
+            f"no {what} within {TIMEOUT_S} s:\n{log.read_text(errors='replace')[-3000:]}"
         time.sleep(0.3)
 
 
@@ -225,7 +227,8 @@ def test_server_simulator_and_offscreen_kiosk_run_from_the_installs(release: Rel
     # Kivy logs its optional input providers' tracebacks (mtdev here); none may come from ours.
     kiosk_log = logs["kiosk"].read_text(errors="replace")
     ours = [line for line in kiosk_log.splitlines()
-            if re.search(r'File ".*/site-packages/(kiosk|hardware)/', line) or re.match(r"(ERROR|CRITICAL) (kiosk|hardware)", line)]
+            if re.search(r'File ".*/site-packages/(kiosk|hardware)/', line)
+            or re.match(r"(ERROR|CRITICAL) (kiosk|hardware)", line)]
     assert not ours, kiosk_log[-3000:]
 
 
