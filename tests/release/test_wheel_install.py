@@ -127,6 +127,21 @@ def test_the_bench_install_is_the_kiosk_only_at_the_pinned_versions(release: Rel
     assert (release.bench_prefix / "current").resolve() == release.bench_prefix / "releases" / VERSION
 
 
+def test_the_install_script_refuses_clearly_and_changes_nothing(release: Release) -> None:
+    script = ROOT / "deploy" / "install-bench.sh"
+    current = os.readlink(release.bench_prefix / "current")
+    bogus = release.home / "notes.whl"
+    bogus.write_text("not a wheel")
+    for args, message in [((release.wheel,), f"{VERSION} is installed already"),
+                          ((bogus,), "notes.whl is not a Smart Bench wheel"),
+                          ((release.home / "missing.whl",), "no such file"),
+                          ((), "usage: install-bench.sh")]:
+        result = release.run(script, "--no-system", "--prefix", release.bench_prefix, *args, check=False)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+    assert os.readlink(release.bench_prefix / "current") == current
+    assert sorted(p.name for p in (release.bench_prefix / "releases").iterdir()) == [VERSION]
+
+
 def test_the_installed_kiosk_reads_its_catalogues_and_keyboards(release: Release) -> None:
     probe = ("from kiosk.i18n.translator import Translator\n"
              "from kiosk.ui.widgets.keyboard import load_layout\n"
