@@ -26,7 +26,7 @@ suggestions twice a day and publish initiatives for one municipality or the whol
 (through the server's service layer on its database file).
 
 Alerts with a simulated "now": every ten simulated minutes the fleet is read from the server's
-file (``services.fleet.benches``) and ``web.fleet_alerts.alerts_for`` is evaluated with ``now`` =
+file (``services.fleet.benches``) and ``fleet.alerts.alerts_for`` is evaluated with ``now`` =
 the simulated time. Telemetry carries simulated time stamps, so the latest sample is right as
 stored; the server's ``last_contact_at`` is wall-clock time, though, so the bench's newest
 stored sample time stands in for its last contact (every successful round uploads up to the
@@ -74,6 +74,7 @@ from kiosk.core.config import Config  # noqa: E402
 from kiosk.core.energy import CRITICAL, EnergyPolicy  # noqa: E402
 from kiosk.core.store import BenchStore, telemetry_sample  # noqa: E402
 from kiosk.core.sync import SyncClient, SyncFailed, backoff_delay  # noqa: E402
+from sync_server.fleet.alerts import alerts_for, silent_after_s  # noqa: E402
 from sync_server.db import Database, open_database  # noqa: E402
 from sync_server.municipalities import slugify  # noqa: E402
 from sync_server.services import fleet as server_fleet  # noqa: E402
@@ -81,8 +82,7 @@ from sync_server.services.benches import add_benches  # noqa: E402
 from sync_server.services.initiatives import VISIBLE, create_initiative, publish_initiative  # noqa: E402
 from sync_server.services.people import add_user  # noqa: E402
 from sync_server.services.suggestions import confirm_suggestion, decline_suggestion  # noqa: E402
-from sync_server.web.fleet_alerts import alerts_for, silent_after_s  # noqa: E402
-from sync_server.web.fleet_settings import FleetSettings  # noqa: E402
+from sync_server.settings import Settings  # noqa: E402
 
 LOCAL = ZoneInfo("Europe/Sarajevo")
 START = datetime(2025, 5, 12, tzinfo=LOCAL)  # a Monday, local midnight: the models start at 0 h
@@ -340,7 +340,7 @@ class AlertTally:
                 self.false[town, kind] += 1
 
 
-def truth(bench: Bench, settings: FleetSettings) -> tuple[set[str], set[str]]:
+def truth(bench: Bench, settings: Settings) -> tuple[set[str], set[str]]:
     """The alerts bench ``bench``'s own state calls for: (must fire, may fire)."""
     must, maybe = set(), set()
     quiet_s = bench.now - (bench.last_ok or 0.0)
@@ -367,7 +367,7 @@ class Fleet:
         self.options, self.folder = options, folder
         self.rng = random.Random(options.seed)
         self.scenario = Scenario.for_days(options.days)
-        self.settings = FleetSettings()
+        self.settings = Settings()
         # The sample initiatives, generous rate limits, and the server's log in JSON lines.
         self.server = LiveServer.start_new(folder, extra_args=(
             "--rate-per-minute", "1000000", "--rate-burst", "100000", "--log-format", "json"))

@@ -31,9 +31,6 @@ import uuid
 from pathlib import Path
 from typing import Any, Iterator
 
-# Run as a script, this file's folder comes first on sys.path and its name would hide the package.
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != Path(__file__).resolve().parent]
-
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "assets" / "sample" / "initiatives.json"
 SCROLL_FRAMES = 300
@@ -60,21 +57,16 @@ def generated_feed(count: int) -> dict[str, Any]:
 
 
 def child(args: argparse.Namespace) -> None:
-    from kiosk.ui.kivy_setup import configure_kivy
-
-    configure_kivy(fullscreen=False)
-    from kivy.clock import Clock
-
+    """The kiosk as ``python -m kiosk --window`` runs it (no token, no controller), with a visitor."""
+    from kiosk.composition import run_kiosk
     from kiosk.core.config import Config
-    from kiosk.core.energy import EnergyPolicy
-    from kiosk.core.store import BenchStore
-    from kiosk.i18n.translator import Translator
-    from kiosk.ui.app import KioskApp, Services
 
-    config = Config(data_dir=Path(args.data_dir))
-    store = BenchStore(config.store_path)
-    app = KioskApp(Services(config=config, store=store, translator=Translator(),
-                            energy=EnergyPolicy(config.energy)))
+    run_kiosk(Config(data_dir=Path(args.data_dir)), fullscreen=False, on_start=lambda app: visit(app, args))
+
+
+def visit(app: Any, args: argparse.Namespace) -> None:
+    """Script the visitor's steps on the App's clock, once it starts."""
+    from kivy.clock import Clock
 
     def say(event: str, **values: Any) -> None:
         print(json.dumps({"event": event, **values}), flush=True)
@@ -147,8 +139,6 @@ def child(args: argparse.Namespace) -> None:
         later(0)(lambda: later(0)(advance))  # after the first frame is drawn
 
     app.bind(on_start=on_start)
-    app.run()
-    store.close()
 
 
 # --- the parent: starts the child and measures it --------------------------------------------

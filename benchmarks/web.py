@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +36,7 @@ from sync_server.auth import Bench  # noqa: E402
 
 BINS = "5b1f7f0e-3f53-4a59-9d43-0c8a7d1f2e10"
 BIKES = "8a6d3c22-1b4e-4c1f-a0e3-6f9b2d7c5e41"
-SETTINGS = replace(Settings(), public_rate_per_minute=1e9, public_rate_burst=10**9)
+SETTINGS = Settings(public_rate_per_minute=1e9, public_rate_burst=10**9)
 
 
 def _serve(db_path: str, port: int) -> None:

@@ -1,26 +1,58 @@
-"""``python -m kiosk [--config FILE] [--window]`` runs the kiosk; ``python -m kiosk sync --once``
-runs one sync round; ``python -m kiosk demo`` runs a whole bench on this machine (kiosk.demo).
-Services are built here once and injected into the App."""
+"""The kiosk's command line:
+
+    python -m kiosk [--config FILE] [--window]    the kiosk (full screen unless --window)
+    python -m kiosk [--config FILE] sync --once   one sync round (--config may also follow ``sync``)
+    python -m kiosk demo [...]                    a whole bench on this machine (kiosk.demo)
+    python -m kiosk hash-pin                      a diagnostics_pin_hash line for the config
+
+This module only reads arguments; ``kiosk.composition`` builds the services and runs them.
+"""
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 
 from kiosk import __version__, demo
+from kiosk.composition import run_kiosk, run_sync_once
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.logs import setup_logging
+from kiosk.core.pin import make_pin_hash
+
+MIN_PIN_DIGITS = 4
+
+
+def parser() -> argparse.ArgumentParser:
+    cli = argparse.ArgumentParser(prog="python -m kiosk")
+    cli.add_argument("--version", action="version", version=__version__)
+    cli.add_argument("--config", metavar="FILE", help="TOML config file (optional)")
+    cli.add_argument("--window", action="store_true", help="a 1280x800 window instead of full screen")
+    sub = cli.add_subparsers(dest="command")
+    sync = sub.add_parser("sync", help="run one sync round and exit")
+    sync.add_argument("--once", action="store_true", required=True)
+    # Also after the subcommand; SUPPRESS keeps a --config given before it when none follows.
+    sync.add_argument("--config", default=argparse.SUPPRESS, metavar="FILE", help="TOML config file (optional)")
+    demo.add_arguments(sub.add_parser("demo", help="the bench with a local server and a simulated controller"))
+    sub.add_parser("hash-pin", help="ask for a diagnostics PIN twice and print its config line")
+    return cli
+
+
+def hash_pin() -> int:
+    pin = getpass.getpass("Diagnostics PIN: ")
+    if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS:
+        print(f"The PIN must be at least {MIN_PIN_DIGITS} digits.", file=sys.stderr)
+        return 1
+    if getpass.getpass("Again: ") != pin:
+        print("The two PINs differ.", file=sys.stderr)
+        return 1
+    print(f'diagnostics_pin_hash = "{make_pin_hash(pin)}"')
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m kiosk")
-    parser.add_argument("--version", action="version", version=__version__)
-    parser.add_argument("--config", help="TOML config file (optional)")
-    parser.add_argument("--window", action="store_true", help="a 1280x800 window instead of full screen")
-    sub = parser.add_subparsers(dest="command")
-    sync = sub.add_parser("sync", help="run one sync round and exit")
-    sync.add_argument("--once", action="store_true", required=True)
-    demo.add_arguments(sub.add_parser("demo", help="the bench with a local server and a simulated controller"))
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
+    if args.command == "hash-pin":
+        return hash_pin()
     setup_logging()  # text, or JSON lines with SMART_BENCH_LOG_FORMAT=json
     if args.command == "demo":
         return demo.main(args)
@@ -30,42 +62,8 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     if args.command == "sync":
-        from kiosk.core.sync import run_sync_once
-
         return run_sync_once(config)
     return run_kiosk(config, fullscreen=not args.window)
-
-
-def run_kiosk(config, *, fullscreen: bool) -> int:
-    from kiosk.ui.kivy_setup import configure_kivy
-
-    configure_kivy(fullscreen=fullscreen)
-    from kiosk.core.energy import EnergyPolicy, detect_backlight
-    from kiosk.core.store import BenchStore
-    from kiosk.core.sync import SyncClient
-    from kiosk.i18n.translator import Translator
-    from kiosk.ui.app import KioskApp, Services
-
-    monitor = None
-    if config.serial_ports:
-        from hardware.link import PowerMonitor
-
-        command = next((port.path for port in config.serial_ports if port.accepts_commands), None)
-        monitor = PowerMonitor([port.path for port in config.serial_ports], command_port=command).start()
-    sync = SyncClient(config) if config.token else None
-    with BenchStore(config.store_path) as store:
-        services = Services(config=config, store=store, translator=Translator(config.languages),
-                            energy=EnergyPolicy(config.energy), backlight=detect_backlight(),
-                            monitor=monitor, sync=sync)
-        app = KioskApp(services)
-        if sync is not None:
-            sync.start()
-        try:
-            app.run()
-        finally:
-            if monitor is not None:
-                monitor.close()
-    return 0
 
 
 if __name__ == "__main__":

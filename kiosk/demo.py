@@ -25,9 +25,13 @@ import time
 import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
+from kiosk.composition import run_kiosk
 from kiosk.core.config import load_config
+
+if TYPE_CHECKING:
+    from kiosk.ui.app import KioskApp
 
 BENCH_ID = "demo-bench"
 MUNICIPALITY = "mostar"
@@ -154,22 +158,15 @@ def _stop_on_signals() -> None:
 
 
 def run_kiosk_window(overrides: dict[str, str], *, fullscreen: bool, exit_after: float | None) -> int:
-    from kiosk.__main__ import run_kiosk
-    from kiosk.ui.kivy_setup import configure_kivy
+    def demo_clock(app: KioskApp) -> None:
+        from kivy.clock import Clock  # Kivy is configured by now
 
-    configure_kivy(fullscreen=fullscreen)
-    from kivy.app import App
-    from kivy.clock import Clock
+        if app.services.sync is not None:
+            Clock.schedule_interval(lambda _dt: app.services.sync.wake(), DEMO_SYNC_S)
+        if exit_after is not None:
+            Clock.schedule_once(lambda _dt: app.stop(), exit_after)
 
-    def nudge_sync(_dt: float) -> None:
-        app = App.get_running_app()
-        if app is not None and app.services.sync is not None:
-            app.services.sync.wake()
-
-    Clock.schedule_interval(nudge_sync, DEMO_SYNC_S)
-    if exit_after is not None:
-        Clock.schedule_once(lambda _dt: App.get_running_app().stop(), exit_after)
-    return run_kiosk(load_config(None, {**os.environ, **overrides}), fullscreen=fullscreen)
+    return run_kiosk(load_config(None, {**os.environ, **overrides}), fullscreen=fullscreen, on_start=demo_clock)
 
 
 def print_guide(folder: Path, server_url: str, link: str) -> None:

@@ -1,31 +1,33 @@
 """The bench API (v1): uploads, the initiatives feed and the public receipt status.
 
-Handlers run on the event loop thread with that thread's own SQLite connection: every query is an
-indexed lookup of well under a millisecond, cheaper than the hop to a worker thread (measured: the
-thread pool cost a third of the throughput), and SQLite serialises writers anyway."""
+Handlers and their dependencies are coroutines, so they run on the event loop thread with that
+thread's own SQLite connection: every query is an indexed lookup of well under a millisecond,
+cheaper than the hop to a worker thread (measured: the thread pool cost a third of the
+throughput), and SQLite serialises writers anyway."""
 from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from .auth import Bench, bench_for_token
+from .auth import Bench
 from .db import Database, ThreadLocalDatabases
 from .limits import RateLimiter
 from .problems import MEDIA_TYPE, Problem, unauthorized
-from .schemas import (SUGGESTIONS_BODY, SUPPORTS_BODY, TELEMETRY_BODY, BatchResult, Feed, ProblemDetails,
-                      ReceiptStatus, TelemetryResult)
-from .services.benches import touch
-from .services.initiatives import feed, ingest_supports
-from .services.suggestions import ingest_suggestions, status_by_receipt
+from .schemas import (BatchResult, Feed, ProblemDetails, ReceiptStatus, TelemetryResult, suggestions_body,
+                      supports_body, telemetry_body)
+from .services.benches import bench_for_token, touch
+from .services.initiatives import feed, receive_supports
+from .services.suggestions import receive_suggestions, status_by_receipt
 from .services.telemetry import ingest_telemetry
 from .settings import Settings
-from .wire import batch_items, check_hard_text_limit, check_suggestion, check_support, load_json
+from .wire import batch_items, load_json
 
 
 @dataclass
@@ -36,86 +38,76 @@ class Context:
     public_limiter: RateLimiter  # per client address, for the public status
 
 
-T = TypeVar("T")
-router = APIRouter(prefix="/api/v1")
 _bearer = HTTPBearer(auto_error=False, description="the bench token printed by add-bench")
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {s: {"model": ProblemDetails, "content": {MEDIA_TYPE: {}}} for s in statuses}
-
-
-_UPLOAD_ERRORS = _problems(400, 401, 413, 415, 422, 429)
-
-
-def _context(request: Request) -> Context:
+async def app_context(request: Request) -> Context:
     return request.app.state.context
 
 
-def _as_bench(request: Request, credentials: HTTPAuthorizationCredentials | None,
-              work: Callable[[Bench, Database], T]) -> T:
-    """Run `work` for the bench of the token (never of the body), rate-limited. Its last contact
-    is recorded only after success: a refused request changes nothing."""
-    context = _context(request)
+AppContext = Annotated[Context, Depends(app_context)]
+
+
+async def database(context: AppContext) -> Database:
+    """This thread's connection."""
+    return context.dbs.get()
+
+
+BenchDatabase = Annotated[Database, Depends(database)]
+
+
+async def authenticated_bench(context: AppContext, db: BenchDatabase, credentials: Credentials) -> AsyncIterator[Bench]:
+    """The bench of the token (never of the body), within its rate limit. Its last contact is
+    recorded once the handler has succeeded: a refused request changes nothing."""
     if credentials is None:
         raise unauthorized("a bench token is required: Authorization: Bearer <token>")
-    db = context.dbs.get()
     bench = bench_for_token(db, credentials.credentials)
     if bench is None:
         raise unauthorized("the token is unknown or revoked")
     context.limiter.check(bench.id)
-    result = work(bench, db)
+    yield bench  # a handler's exception is raised here, so the touch below is skipped
     touch(db, bench, context.settings.contact_touch_interval_s)
-    return result
 
 
-def _items(request: Request, body: bytes, key: str, required: bool = True) -> tuple[Any, list[dict[str, Any]]]:
-    payload = load_json(body, request.headers.get("content-type"))
-    return payload, batch_items(payload, key, _context(request).settings, required)
+# scope="function": the touch happens before the answer is sent, not after.
+AuthenticatedBench = Annotated[Bench, Depends(authenticated_bench, scope="function")]
 
 
-@router.post("/suggestions", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUGGESTIONS_BODY)
-async def post_suggestions(request: Request,
-                           credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+async def public_rate_limit(request: Request, context: AppContext, db: BenchDatabase,
+                            credentials: Credentials) -> None:
+    """A bench that sends its token is rate-limited as that bench; anyone else by address."""
+    bench = bench_for_token(db, credentials.credentials) if credentials else None
+    if bench is not None:
+        context.limiter.check(bench.id)
+    else:
+        context.public_limiter.check(request.client.host if request.client else "")
+
+
+async def _batch(request: Request, key: str, settings: Settings, required: bool = True) -> tuple[Any, list[dict[str, Any]]]:
+    payload = load_json(await request.body(), request.headers.get("content-type"))
+    return payload, batch_items(payload, key, settings, required)
+
+
+async def post_suggestions(request: Request, bench: AuthenticatedBench, context: AppContext,
+                           db: BenchDatabase) -> dict[str, Any]:
     """Upload suggestions; idempotent by item id. Invalid items are rejected one by one."""
-    body = await request.body()
-    settings = _context(request).settings
-
-    def work(bench: Bench, db: Database) -> dict[str, Any]:
-        _, items = _items(request, body, "items")
-        check_hard_text_limit(items, settings)
-        return ingest_suggestions(db, bench, [check_suggestion(item, settings) for item in items])
-
-    return _as_bench(request, credentials, work)
+    _, items = await _batch(request, "items", context.settings)
+    return receive_suggestions(db, bench, items, context.settings)
 
 
-@router.post("/supports", response_model=BatchResult, responses=_UPLOAD_ERRORS, openapi_extra=SUPPORTS_BODY)
-async def post_supports(request: Request,
-                        credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+async def post_supports(request: Request, bench: AuthenticatedBench, context: AppContext,
+                        db: BenchDatabase) -> dict[str, Any]:
     """Upload "I support this initiative" taps; idempotent by item id."""
-    body = await request.body()
-
-    def work(bench: Bench, db: Database) -> dict[str, Any]:
-        _, items = _items(request, body, "items")
-        return ingest_supports(db, bench, [check_support(item) for item in items])
-
-    return _as_bench(request, credentials, work)
+    _, items = await _batch(request, "items", context.settings)
+    return receive_supports(db, bench, items)
 
 
-@router.post("/telemetry", response_model=TelemetryResult, responses=_UPLOAD_ERRORS, openapi_extra=TELEMETRY_BODY)
-async def post_telemetry(request: Request,
-                         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+async def post_telemetry(request: Request, bench: AuthenticatedBench, context: AppContext,
+                         db: BenchDatabase) -> dict[str, Any]:
     """Upload power samples (deduplicated by bench and time) and the kiosk's health report."""
-    body = await request.body()
-
-    def work(bench: Bench, db: Database) -> dict[str, Any]:
-        payload, samples = _items(request, body, "samples", required=False)  # a health report alone is fine
-        health = payload.get("health")
-        if health is not None and not isinstance(health, dict):
-            raise Problem(422, "invalid-request", '"health" must be an object')
-        return ingest_telemetry(db, bench, samples, health)
-
-    return _as_bench(request, credentials, work)
+    payload, samples = await _batch(request, "samples", context.settings, required=False)  # health alone is fine
+    return ingest_telemetry(db, bench, samples, payload.get("health"))
 
 
 def encode_cursor(seq: int) -> str:
@@ -133,34 +125,55 @@ def decode_cursor(cursor: str) -> int:
         raise Problem(400, "invalid-cursor", "the cursor was not made by this server") from None
 
 
-@router.get("/initiatives", response_model=Feed, responses=_problems(400, 401, 422, 429))
-async def get_initiatives(request: Request,
-                          since: str | None = Query(None, max_length=64, description="the cursor of the last pull"),
-                          credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+
+_CURSOR_CHARS = 64
+
+
+async def since_param(since: Annotated[str | None, Query(description="the cursor of the last pull",
+                                                         json_schema_extra={"maxLength": _CURSOR_CHARS})] = None
+                      ) -> str | None:
+    """The cursor's length is checked here, before the token, as a request that does not match
+    the API (FastAPI would check a `max_length` only after every dependency, the token's too)."""
+    if since is not None and len(since) > _CURSOR_CHARS:
+        raise RequestValidationError([{"loc": ("query", "since"), "type": "string_too_long", "input": since,
+                                       "msg": f"String should have at most {_CURSOR_CHARS} characters"}])
+    return since
+
+
+async def get_initiatives(since: Annotated[str | None, Depends(since_param)], bench: AuthenticatedBench,
+                          db: BenchDatabase) -> dict[str, Any]:
     """Initiatives of the bench's municipality and network-wide ones changed since the cursor.
     `full: true` means the answer is everything visible: replace the local copy."""
-
-    def work(bench: Bench, db: Database) -> dict[str, Any]:
-        return feed(db, bench.municipality, None if since is None else decode_cursor(since))
-
-    result = _as_bench(request, credentials, work)
+    result = feed(db, bench.municipality, None if since is None else decode_cursor(since))
     return {"items": result["items"], "deleted": result["deleted"], "cursor": encode_cursor(result["head"]),
             "full": result["full"]}
 
 
-@router.get("/status/{code}", response_model=ReceiptStatus, responses=_problems(404, 422, 429))
-async def get_status(request: Request, code: str,
-                     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> dict[str, Any]:
+async def get_status(code: str, db: BenchDatabase) -> dict[str, Any]:
     """Public: what became of a suggestion, by its receipt code (any case, dash optional).
     No token needed; a bench that sends its token is rate-limited as that bench, not by address."""
-    context = _context(request)
-    db = context.dbs.get()
-    bench = bench_for_token(db, credentials.credentials) if credentials else None
-    if bench is not None:
-        context.limiter.check(bench.id)
-    else:
-        context.public_limiter.check(request.client.host if request.client else "")
     status = status_by_receipt(db, code)
     if status is None:
         raise Problem(404, "unknown-receipt", "no suggestion has this receipt code")
     return status
+
+
+def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {s: {"model": ProblemDetails, "content": {MEDIA_TYPE: {}}} for s in statuses}
+
+
+def bench_api(settings: Settings) -> APIRouter:
+    """The routes, with request schemas made from `settings`: the documented limits are the enforced ones."""
+    router = APIRouter(prefix="/api/v1")
+    uploads = _problems(400, 401, 413, 415, 422, 429)
+    router.add_api_route("/suggestions", post_suggestions, methods=["POST"], response_model=BatchResult,
+                         responses=uploads, openapi_extra=suggestions_body(settings))
+    router.add_api_route("/supports", post_supports, methods=["POST"], response_model=BatchResult,
+                         responses=uploads, openapi_extra=supports_body(settings))
+    router.add_api_route("/telemetry", post_telemetry, methods=["POST"], response_model=TelemetryResult,
+                         responses=uploads, openapi_extra=telemetry_body(settings))
+    router.add_api_route("/initiatives", get_initiatives, methods=["GET"], response_model=Feed,
+                         responses=_problems(400, 401, 422, 429))
+    router.add_api_route("/status/{code}", get_status, methods=["GET"], response_model=ReceiptStatus,
+                         responses=_problems(404, 422, 429), dependencies=[Depends(public_rate_limit)])
+    return router

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from . import __version__, handlers, web
-from .api_bench import Context, router
+from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
 from .services.privacy import purge_expired_contacts
@@ -49,8 +49,8 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     app.state.context = context
     handlers.install(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
-    app.include_router(router)
-    web.install(app)  # the web pages (issue #6): phone pages, moderation, portal, fleet
+    app.include_router(bench_api(settings))
+    web.install(app)  # phone pages, moderation, portal, membership, fleet
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:

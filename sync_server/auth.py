@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .db import Database
-
 _hasher = PasswordHasher()
 
 
@@ -28,15 +26,6 @@ def new_token() -> str:
 def hash_token(token: str) -> str:
     # Tokens carry 256 bits of entropy, so a fast hash cannot be brute-forced; passwords can.
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def bench_for_token(db: Database, token: str) -> Bench | None:
-    """The active bench a token belongs to, or None for unknown and revoked tokens."""
-    row = db.execute(
-        "SELECT id, municipality, last_contact_at FROM benches WHERE token_hash = ? AND revoked_at IS NULL",
-        [hash_token(token)],
-    ).fetchone()
-    return Bench(*row) if row else None
 
 
 def hash_password(password: str) -> str:

@@ -7,8 +7,9 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
+
+from pydantic import ValidationError
 
 from . import __version__, auth
 from .db import Database, open_database
@@ -16,7 +17,7 @@ from .logs import FORMATS, setup_logging
 from .sample import load_sample
 from .services import backups, benches, people, privacy
 from .services.errors import ServiceError
-from .settings import Settings
+from .settings import Settings, describe_error
 
 DEFAULT_DB = "var/server.db"
 # Commands that must neither create nor migrate the database they are given.
@@ -28,9 +29,10 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
 
-    settings = replace(Settings(), rate_per_minute=args.rate_per_minute, rate_burst=args.rate_burst,
-                       public_rate_per_minute=args.public_rate_per_minute, public_rate_burst=args.public_rate_burst,
-                       contact_retention_days=args.retention_days)
+    settings = args.settings.model_copy(update={
+        "rate_per_minute": args.rate_per_minute, "rate_burst": args.rate_burst,
+        "public_rate_per_minute": args.public_rate_per_minute, "public_rate_burst": args.public_rate_burst,
+        "contact_retention_days": args.retention_days})
     app = create_app(args.db, settings)
     json_logs = args.log_format == "json"
     if json_logs:  # uvicorn's loggers then propagate to this handler instead of their own
@@ -162,7 +164,8 @@ def _purge_contacts(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(defaults: Settings) -> argparse.ArgumentParser:
+    """The command line; `defaults` (from the environment) give the flags their defaults."""
     parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
     parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -173,8 +176,8 @@ def build_parser() -> argparse.ArgumentParser:
         sub.set_defaults(handler=handler)
         return sub
 
-    defaults = Settings()
     serve = command("serve", _serve, "run the server")
+    serve.set_defaults(settings=defaults)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--rate-per-minute", type=float, default=defaults.rate_per_minute,
@@ -227,7 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
-    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as error:  # refuse to start rather than fail on the first request
+        print(f"error: {describe_error(error)}", file=sys.stderr)
+        return 2
+    args = build_parser(settings).parse_args(argv)
     if args.command == "serve":
         return args.handler(args)
     try:

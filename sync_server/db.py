@@ -127,7 +127,7 @@ CREATE TABLE counters (
 INSERT INTO counters (name, value) VALUES ('change_seq', 0);
 """
 
-# Version 2: what the web pages keep (issue #6 A): login sessions, the server's own secrets,
+# Version 2: what the web pages keep: login sessions, the server's own secrets,
 # hidden suggestion texts, progress updates on initiatives, NGO membership applications.
 SCHEMA_V2_WEB = """
 CREATE TABLE web_secrets (
@@ -223,15 +223,27 @@ def schema_version(db: Database) -> int:
     return db.execute("PRAGMA user_version").fetchone()[0]
 
 
-def migrate(db: Database) -> int:
-    """Bring the schema up to date (safe to run from several processes) and return its version."""
+def _migrate_one(db: Database) -> bool:
+    """Apply the next migration in a transaction of its own: a migration that fails halfway leaves
+    the schema at the version before it. (sqlite-utils >= 4 runs a script inside the open
+    transaction statement by statement; sqlite3's own executescript would commit first.)
+    False once the schema is current."""
     with transaction(db):
         version = schema_version(db)
         if version > SCHEMA_VERSION:
             raise RuntimeError(f"database schema {version} is newer than this server ({SCHEMA_VERSION})")
-        for number in range(version, SCHEMA_VERSION):
-            db.executescript(MIGRATIONS[number])
-            db.execute(f"PRAGMA user_version = {number + 1}")
+        if version == SCHEMA_VERSION:
+            return False
+        db.executescript(MIGRATIONS[version])
+        db.execute(f"PRAGMA user_version = {version + 1}")
+    return True
+
+
+def migrate(db: Database) -> int:
+    """Bring the schema up to date (safe to run from several processes) and return its version."""
+    while _migrate_one(db):
+        pass
+    with transaction(db):
         db.execute(
             "INSERT OR IGNORE INTO municipalities (slug, name) VALUES " +
             ", ".join("(?, ?)" for _ in municipalities.DEFAULT),

@@ -6,11 +6,12 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
-def normalize_receipt(value: object) -> str | None:
-    """Canonical 'XXXX-XXXX' for a code in any case, with or without the dash; None if invalid."""
-    if not isinstance(value, str) or len(value) > 16:
+def normalise_receipt(value: object) -> str | None:
+    """Canonical 'XXXX-XXXX' for a code in any case, dashes and white space anywhere (a tab or a
+    line break pasted with it too), as the bench reads it; None if invalid."""
+    if not isinstance(value, str) or len(value) > 20:
         return None
-    compact = value.strip().upper().replace("-", "").replace(" ", "").translate(_ALIASES)
+    compact = "".join(value.split()).replace("-", "").upper().translate(_ALIASES)
     if len(compact) != 8 or any(c not in ALPHABET for c in compact):
         return None
     return f"{compact[:4]}-{compact[4:]}"

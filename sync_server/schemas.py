@@ -1,11 +1,13 @@
 """OpenAPI descriptions of the bench API. Request bodies are parsed by hand (to answer per item
-and to control every error), so their schemas are written out here for the docs and the fuzzer."""
+and to control every error), so their schemas are written out here for the docs and the fuzzer,
+from the app's Settings so the documented limits are the enforced ones."""
 from __future__ import annotations
 
 from typing import Any
 
 from pydantic import BaseModel
 
+from .settings import Settings
 from .wire import LANGUAGES
 
 _ID = {"type": "string", "format": "uuid"}
@@ -13,57 +15,68 @@ _TIME = {"type": "string", "format": "date-time"}
 _LANGUAGE = {"type": "string", "enum": sorted(LANGUAGES)}
 
 
-def _batch(key: str, item: dict[str, Any], example: dict[str, Any]) -> dict[str, Any]:
+def _batch(key: str, item: dict[str, Any], example: dict[str, Any], settings: Settings,
+           required: bool = True) -> dict[str, Any]:
     return {
         "requestBody": {
             "required": True,
             "content": {"application/json": {
-                "schema": {"type": "object", "required": [key],
-                           "properties": {key: {"type": "array", "maxItems": 500, "items": item}}},
+                "schema": {"type": "object", "required": [key] if required else [],
+                           "properties": {key: {"type": "array", "maxItems": settings.max_batch_items,
+                                                "items": item}}},
                 "example": {key: [example]},
             }},
         }
     }
 
 
-SUGGESTIONS_BODY = _batch("items", {
-    "type": "object",
-    "required": ["id", "created_at", "text", "language"],
-    "properties": {
-        "id": _ID, "created_at": _TIME, "text": {"type": "string", "minLength": 1, "maxLength": 2000},
-        "language": _LANGUAGE, "initiative_id": {"anyOf": [_ID, {"type": "null"}]},
-        "receipt": {"type": "string", "pattern": "^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"},
-        "category": {"type": "string", "maxLength": 200},
-        "contact": {"type": "string", "maxLength": 200}, "contact_consent": {"type": "boolean"},
-    },
-}, {"id": "0193f1c2-7d4e-7a00-8b1c-2f3e4d5a6b7c", "created_at": "2026-11-23T10:15:00+01:00",
-    "text": "Više kanti za smeće u parku.", "language": "bs", "initiative_id": None, "receipt": "K7M2-Q9XD"})
+def suggestions_body(settings: Settings) -> dict[str, Any]:
+    short = {"type": "string", "maxLength": settings.max_short_chars}
+    return _batch("items", {
+        "type": "object",
+        "required": ["id", "created_at", "text", "language"],
+        "properties": {
+            "id": _ID, "created_at": _TIME,
+            "text": {"type": "string", "minLength": 1, "maxLength": settings.max_text_chars},
+            "language": _LANGUAGE, "initiative_id": {"anyOf": [_ID, {"type": "null"}]},
+            "receipt": {"type": "string", "pattern": "^[0-9A-Za-z]{4}-?[0-9A-Za-z]{4}$"},
+            "category": short, "contact": short, "contact_consent": {"type": "boolean"},
+        },
+    }, {"id": "0193f1c2-7d4e-7a00-8b1c-2f3e4d5a6b7c", "created_at": "2026-11-23T10:15:00+01:00",
+        "text": "Više kanti za smeće u parku.", "language": "bs", "initiative_id": None, "receipt": "K7M2-Q9XD"},
+        settings)
 
-SUPPORTS_BODY = _batch("items", {
-    "type": "object",
-    "required": ["id", "created_at", "initiative_id"],
-    "properties": {"id": _ID, "created_at": _TIME, "initiative_id": _ID},
-}, {"id": "0193f1c2-8000-7a00-8b1c-2f3e4d5a6b7c", "created_at": "2026-11-23T10:16:00Z",
-    "initiative_id": "5b1f7f0e-3f53-4a59-9d43-0c8a7d1f2e10"})
+
+def supports_body(settings: Settings) -> dict[str, Any]:
+    return _batch("items", {
+        "type": "object",
+        "required": ["id", "created_at", "initiative_id"],
+        "properties": {"id": _ID, "created_at": _TIME, "initiative_id": _ID},
+    }, {"id": "0193f1c2-8000-7a00-8b1c-2f3e4d5a6b7c", "created_at": "2026-11-23T10:16:00Z",
+        "initiative_id": "5b1f7f0e-3f53-4a59-9d43-0c8a7d1f2e10"}, settings)
+
 
 _NUMBER = {"type": ["number", "null"]}
-TELEMETRY_BODY = _batch("samples", {
-    "type": "object",
-    "required": ["at"],
-    "properties": {
-        "at": _TIME, "battery_v": _NUMBER, "battery_a": _NUMBER, "solar_v": _NUMBER, "solar_w": _NUMBER,
-        "soc_pct": _NUMBER, "charge_state": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]},
-        "load_on": {"type": ["boolean", "null"]}, "ports": {"type": ["object", "null"]},
-    },
-}, {"at": "2026-11-23T10:15:00Z", "battery_v": 12.84, "battery_a": -0.42, "solar_v": 18.1, "solar_w": 35.0,
-    "soc_pct": 87.5, "charge_state": "bulk", "error": None, "load_on": True,
-    "ports": {"USB1": {"state": "on", "current_a": 0.45}}})
-TELEMETRY_BODY["requestBody"]["content"]["application/json"]["schema"]["required"] = []
-TELEMETRY_BODY["requestBody"]["content"]["application/json"]["schema"]["properties"]["health"] = {
-    "type": "object",
-    "properties": {"app_version": {"type": "string"}, "backlog": {"type": "integer", "minimum": 0},
-                   "uptime_s": {"type": "number"}, "store_bytes": {"type": "integer"}},
-}
+
+
+def telemetry_body(settings: Settings) -> dict[str, Any]:
+    body = _batch("samples", {
+        "type": "object",
+        "required": ["at"],
+        "properties": {
+            "at": _TIME, "battery_v": _NUMBER, "battery_a": _NUMBER, "solar_v": _NUMBER, "solar_w": _NUMBER,
+            "soc_pct": _NUMBER, "charge_state": {"type": ["string", "null"]}, "error": {"type": ["string", "null"]},
+            "load_on": {"type": ["boolean", "null"]}, "ports": {"type": ["object", "null"]},
+        },
+    }, {"at": "2026-11-23T10:15:00Z", "battery_v": 12.84, "battery_a": -0.42, "solar_v": 18.1, "solar_w": 35.0,
+        "soc_pct": 87.5, "charge_state": "bulk", "error": None, "load_on": True,
+        "ports": {"USB1": {"state": "on", "current_a": 0.45}}}, settings, required=False)
+    body["requestBody"]["content"]["application/json"]["schema"]["properties"]["health"] = {
+        "type": "object",
+        "properties": {"app_version": {"type": "string"}, "backlog": {"type": "integer", "minimum": 0},
+                       "uptime_s": {"type": "number"}, "store_bytes": {"type": "integer"}},
+    }
+    return body
 
 
 class RejectedItem(BaseModel):

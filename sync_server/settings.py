@@ -1,28 +1,64 @@
-"""Tunable limits of the sync server, in one place so the API, the docs and the tests agree."""
+"""The server's settings, in one place so the API, the pages, the docs and the tests agree.
+
+Each field can be set in the environment as ``SMART_BENCH_<FIELD>`` (e.g. SMART_BENCH_SILENT_MINUTES);
+an empty variable keeps the default. ``serve``'s flags override the environment. A value that does
+not parse stops the server at start (see ``cli.py``) rather than failing a request later."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "SMART_BENCH_"
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True)
+
     # Request size: checked on Content-Length, on the bytes read and after gzip decompression.
-    max_body_bytes: int = 1 << 20
-    max_batch_items: int = 500
+    max_body_bytes: int = Field(1 << 20, gt=0)
+    max_batch_items: int = Field(500, gt=0)
     # A suggestion longer than max_text_chars is rejected as an item; one longer than
     # hard_text_chars is a broken or hostile client, so the whole request is refused.
-    max_text_chars: int = 2000
-    hard_text_chars: int = 10_000
+    max_text_chars: int = Field(2000, gt=0)
+    hard_text_chars: int = Field(10_000, gt=0)
+    # A suggestion's category and contact.
+    max_short_chars: int = Field(200, gt=0)
     # Token bucket per bench: sustained rate and burst.
-    rate_per_minute: float = 120.0
-    rate_burst: int = 60
+    rate_per_minute: float = Field(120.0, gt=0)
+    rate_burst: int = Field(60, gt=0)
     # The public receipt status, per client address (held in memory only, never stored): enough
     # for people checking their receipts, too slow for guessing codes.
-    public_rate_per_minute: float = 120.0
-    public_rate_burst: int = 60
+    public_rate_per_minute: float = Field(120.0, gt=0)
+    public_rate_burst: int = Field(60, gt=0)
     # Contact details of closed suggestions are erased this long after closing.
-    contact_retention_days: float = 90.0
-    purge_interval_s: float = 3600.0
-    busy_timeout_ms: int = 5000
+    contact_retention_days: float = Field(90.0, ge=0)
+    purge_interval_s: float = Field(3600.0, gt=0)
+    busy_timeout_ms: int = Field(5000, ge=0)
     # Last-contact time is written at most this often per bench, to spare the database.
-    contact_touch_interval_s: float = 30.0
+    contact_touch_interval_s: float = Field(30.0, ge=0)
+    # The fleet dashboard. Benches sync once a minute: half an hour without contact is no hiccup.
+    silent_minutes: float = Field(30.0, gt=0)
+    # Below a quarter the bench will not last a cloudy night; the voltage is the fallback for
+    # controllers that send no state of charge (11.8 V is about 20-30 % on a 12 V lead-acid battery).
+    low_soc_pct: float = Field(25.0, ge=0, le=100)
+    low_battery_v: float = Field(11.8, ge=0)
+    # A bearer token for Prometheus; None: only logged-in maintainers and admins may read /metrics.
+    metrics_token: str | None = None
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _blank_is_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None
+
+    @property
+    def silent_after_s(self) -> float:
+        return self.silent_minutes * 60
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line naming the environment variables at fault, e.g. for a refusal to start."""
+    parts = []
+    for problem in error.errors():
+        name = ENV_PREFIX + "_".join(str(part) for part in problem["loc"]).upper()
+        parts.append(f"{name}={problem.get('input')!r}: {problem['msg']}")
+    return "invalid setting " + "; ".join(parts)

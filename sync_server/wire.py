@@ -7,18 +7,18 @@ import math
 import re
 import unicodedata
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .clock import iso, parse_rfc3339
 from .problems import Problem
-from .receipts import normalize_receipt
+from .receipts import normalise_receipt
 from .settings import Settings
 
 LANGUAGES = frozenset({"bs", "hr", "sr", "sr-Latn", "en"})
 # Control characters other than tab and newline, and lone surrogates (not encodable as UTF-8).
 _FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_SHORT_LIMIT = 200
 
 
 @dataclass(frozen=True)
@@ -108,12 +108,12 @@ def clean_text(value: Any, limit: int) -> str | Rejection:
     return text
 
 
-def _optional_short(item: dict[str, Any], key: str) -> str | None | Rejection:
+def _optional_short(item: dict[str, Any], key: str, limit: int) -> str | None | Rejection:
     """An optional short string: absent, null or blank all mean none."""
     value = item.get(key)
     if value is None:
         return None
-    cleaned = clean_text(value, _SHORT_LIMIT)
+    cleaned = clean_text(value, limit)
     if isinstance(cleaned, Rejection):
         return None if cleaned.reason == "empty_text" else Rejection(None, f"invalid_{key}")
     return cleaned
@@ -134,7 +134,7 @@ def _common(item: dict[str, Any]) -> tuple[str, str, str] | Rejection:
     return sent_id, canonical, iso(created)
 
 
-def check_hard_text_limit(items: list[dict[str, Any]], settings: Settings) -> None:
+def check_hard_text_limit(items: Sequence[dict[str, Any]], settings: Settings) -> None:
     for index, item in enumerate(items):
         text = item.get("text")
         if isinstance(text, str) and len(text) > settings.hard_text_chars:
@@ -161,12 +161,13 @@ def check_suggestion(item: dict[str, Any], settings: Settings) -> SuggestionIn |
             return Rejection(sent_id, "unknown_initiative")
     receipt = item.get("receipt")
     if receipt is not None:
-        receipt = normalize_receipt(receipt)
+        receipt = normalise_receipt(receipt)
         if receipt is None:
             return Rejection(sent_id, "invalid_receipt")
-    category = _optional_short(item, "category")
+    category = _optional_short(item, "category", settings.max_short_chars)
     # Contact details are kept only with the citizen's explicit consent (JSON true).
-    contact = _optional_short(item, "contact") if item.get("contact_consent") is True else None
+    consented = item.get("contact_consent") is True
+    contact = _optional_short(item, "contact", settings.max_short_chars) if consented else None
     for value in (category, contact):
         if isinstance(value, Rejection):
             return Rejection(sent_id, value.reason)

@@ -1,2 +1,3 @@
-"""The bench's offline core: config, local store, receipt codes and energy policy. No Kivy here,
-so all of it runs and is tested without a display."""
+"""The bench's offline core: config, local store, sync client, receipt codes and QR links, the
+citizen's session, the diagnostics PIN, the energy policy. No Kivy here, so all of it runs and is
+tested without a display."""

@@ -11,7 +11,7 @@ looks like this (all keys optional)::
     command_ports = ["/dev/bench-ports"]  # the ports that accept SET commands
     languages = ["bs", "hr", "sr", "en"]  # subset of bs, hr, sr, sr-Latn, en; first is default
     idle_timeout_s = 90                 # back to the start screen after this long untouched
-    diagnostics_pin_hash = "scrypt$…"   # make one with `python -m kiosk.core.config hash-pin`
+    diagnostics_pin_hash = "scrypt$…"   # make one with `python -m kiosk hash-pin`
     data_dir = "/var/lib/smart-bench"
 
     [energy]                            # see kiosk.core.energy.EnergyThresholds
@@ -39,25 +39,20 @@ The demo's diagnostics PIN is 0000: a provisioned bench must set its own hash.
 """
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import os
 import re
-import secrets
-import sys
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from kiosk.core.energy import EnergyThresholds
+from kiosk.core.pin import parse_pin_hash
 
 LANGUAGES = ("bs", "hr", "sr", "sr-Latn", "en")
 ENV_PREFIX = "SMART_BENCH_"
 
-# scrypt: memory-hard, in the standard library; n=2**14 costs ~50 ms on a Raspberry Pi 4.
-_SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2 ** 14, 8, 1
+# The demo's PIN, 0000 (see the note above: a provisioned bench sets its own).
 DEMO_PIN_HASH = ("scrypt$16384$8$1$c21hcnQtYmVuY2gtZGVtbw$Eu4_ovXIkTEOIJaW2_A188w4Lkq5OteKdyO1_"
                  "yJ09EikrzCDcoNjr3sizd4Sb8xfXfcFM7uxlDwqw8nMlUpLHg")
 
@@ -95,40 +90,6 @@ class Config:
     @property
     def store_path(self) -> Path:
         return self.data_dir / "bench.sqlite3"
-
-
-# --- PIN hashes -------------------------------------------------------------------------------
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def make_pin_hash(pin: str) -> str:
-    """A salted scrypt hash of ``pin`` for ``diagnostics_pin_hash``."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_SCRYPT_N, r=_SCRYPT_R, p=_SCRYPT_P)
-    return f"scrypt${_SCRYPT_N}${_SCRYPT_R}${_SCRYPT_P}${_b64(salt)}${_b64(digest)}"
-
-
-def _parse_pin_hash(stored: str) -> tuple[int, int, int, bytes, bytes]:
-    scheme, n, r, p, salt, digest = stored.split("$")
-    if scheme != "scrypt":
-        raise ValueError(scheme)
-    return int(n), int(r), int(p), _unb64(salt), _unb64(digest)
-
-
-def check_pin(pin: str, stored: str) -> bool:
-    """Whether ``pin`` matches a hash made by ``make_pin_hash`` (constant-time compare)."""
-    try:
-        n, r, p, salt, digest = _parse_pin_hash(stored)
-    except (ValueError, TypeError):
-        return False
-    attempt = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=len(digest))
-    return hmac.compare_digest(attempt, digest)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -209,9 +170,9 @@ def _positive_number(value: Any) -> float:
 def _pin_hash(value: Any) -> str:
     stored = _text(value)
     try:
-        _parse_pin_hash(stored)
+        parse_pin_hash(stored)
     except (ValueError, TypeError):
-        raise ValueError("is not a PIN hash; make one with `python -m kiosk.core.config hash-pin`") from None
+        raise ValueError("is not a PIN hash; make one with `python -m kiosk hash-pin`") from None
     return stored
 
 
@@ -297,23 +258,3 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
     settings["env_overrides"] = tuple(sorted(name for name in environ if name.startswith(ENV_PREFIX)))
     return Config(**settings)
 
-
-def _hash_pin_command() -> int:
-    import getpass
-
-    pin = getpass.getpass("Diagnostics PIN: ")
-    if not pin.isdigit() or len(pin) < 4:
-        print("The PIN must be at least 4 digits.", file=sys.stderr)
-        return 1
-    if getpass.getpass("Again: ") != pin:
-        print("The two PINs differ.", file=sys.stderr)
-        return 1
-    print(f'diagnostics_pin_hash = "{make_pin_hash(pin)}"')
-    return 0
-
-
-if __name__ == "__main__":
-    if sys.argv[1:] != ["hash-pin"]:
-        print("usage: python -m kiosk.core.config hash-pin", file=sys.stderr)
-        sys.exit(2)
-    sys.exit(_hash_pin_command())

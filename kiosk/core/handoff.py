@@ -47,9 +47,16 @@ def continue_url(server_url: str, bench_id: str, token: str, draft_id: str, text
     return f"{server_url.rstrip('/')}/c/{payload}.{tag}"
 
 
-def initiative_url(server_url: str, initiative_id: str, language: str) -> str:
-    return f"{server_url.rstrip('/')}/i/{quote(initiative_id)}?lang={quote(language)}"
+def _page_url(server_url: str, kind: str, key: str, language: str | None) -> str:
+    url = f"{server_url.rstrip('/')}/{kind}/{quote(key, safe='')}"
+    return f"{url}?lang={quote(language)}" if language else url
 
 
-def receipt_url(server_url: str, receipt: str, language: str) -> str:
-    return f"{server_url.rstrip('/')}/r/{quote(receipt)}?lang={quote(language)}"
+def initiative_url(server_url: str, initiative_id: str, language: str | None = None) -> str:
+    """An initiative's public page; with ``language`` it opens in that language."""
+    return _page_url(server_url, "i", initiative_id, language)
+
+
+def receipt_url(server_url: str, receipt: str, language: str | None = None) -> str:
+    """A receipt's public status page; with ``language`` it opens in that language."""
+    return _page_url(server_url, "r", receipt, language)

@@ -378,16 +378,3 @@ class SyncClient:
         self._wake.clear()
 
 
-def run_sync_once(config: Config) -> int:
-    """``python -m kiosk sync --once``: 0 when a whole round succeeded, 1 when the server could
-    not be reached or refused, with the reason on stderr."""
-    client = SyncClient(config)
-    with BenchStore(config.store_path) as store:
-        try:
-            report = client.run_once(store)
-        except SyncFailed as error:
-            log.error("sync failed: %s", error)
-            return 1
-    log.info("sync done: sent %s, rejected %s, %d initiative changes",
-             report.sent, report.rejected, report.initiatives_changed)
-    return 0

@@ -1,6 +1,6 @@
 """KioskApp: the screens, the citizen's session, idle reset, live language, power and sync state.
 
-Services are built in ``kiosk.__main__`` and injected; screens call the App and never each other.
+Services are built in ``kiosk.composition`` and injected; screens call the App and never each other.
 Work from other threads (power readings, sync rounds) reaches the UI through the Clock.
 """
 from __future__ import annotations
@@ -20,13 +20,14 @@ from kivy.properties import BooleanProperty, DictProperty, NumericProperty, Obje
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
 from hardware.status import PowerStatus
-from kiosk.core.config import Config, check_pin
+from kiosk.core.config import Config
 from kiosk.core.energy import Backlight, EnergyPolicy, NullBacklight
+from kiosk.core.pin import check_pin
+from kiosk.core.session import Session
 from kiosk.core.store import BenchStore, telemetry_sample
 from kiosk.i18n.translator import Translator
 from kiosk.ui.frames import FrameGovernor
 from kiosk.ui.idle import IdleWatch
-from kiosk.ui.session import Session
 from kiosk.ui.names import LANGUAGE_NAMES
 from kiosk.ui.tr import tr
 from kiosk.ui.widgets.choice_popup import ChoicePopup

@@ -1,8 +1,10 @@
-"""Provisioning benches (tokens made, revoked, rotated) and the per-bench fleet view."""
+"""Provisioning benches (tokens made, revoked, rotated), finding a bench by its token or its
+hand-off key, its last contact, and the per-bench fleet view."""
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .. import auth
@@ -73,6 +75,29 @@ def rotate_token(db: Database, bench_id: str, actor: str = SYSTEM) -> str:
 def _require_bench(db: Database, bench_id: str) -> None:
     if not db.execute("SELECT 1 FROM benches WHERE id = ?", [bench_id]).fetchone():
         raise NotFound(f"no bench {bench_id!r}")
+
+
+def bench_for_token(db: Database, token: str) -> auth.Bench | None:
+    """The active bench a token belongs to, or None for unknown and revoked tokens."""
+    row = db.execute(
+        "SELECT id, municipality, last_contact_at FROM benches WHERE token_hash = ? AND revoked_at IS NULL",
+        [auth.hash_token(token)],
+    ).fetchone()
+    return auth.Bench(*row) if row else None
+
+
+@dataclass(frozen=True)
+class HandoffKey:
+    """What checking a bench's hand-off link needs: its token's hash signs the link."""
+    token_hash: str
+    municipality: str
+    revoked: bool
+
+
+def handoff_key(db: Database, bench_id: str) -> HandoffKey | None:
+    row = db.execute("SELECT token_hash, municipality, revoked_at IS NOT NULL FROM benches WHERE id = ?",
+                     [bench_id]).fetchone()
+    return None if row is None else HandoffKey(row[0], row[1], bool(row[2]))
 
 
 def touch(db: Database, bench: auth.Bench, interval_s: float) -> None:

@@ -1,5 +1,5 @@
 """Suggestions finished on a citizen's phone from a bench's "continue" link. They enter through
-the same checks and idempotent intake as a bench's uploads, keyed by the draft's UUID, so a link
+the same way in as a bench's uploads (`receive_suggestions`), keyed by the draft's UUID, so a link
 can make one suggestion only, however often it is sent."""
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from ..clock import now_iso
 from ..db import Database
 from ..receipts import ALPHABET
 from ..settings import Settings
-from ..wire import Rejection, check_suggestion
 from .initiatives import visible_to
-from .suggestions import ingest_suggestions
+from .suggestions import receive_suggestions
 
 
 @dataclass(frozen=True)
@@ -38,12 +37,10 @@ def submit_continued(db: Database, bench: Bench, settings: Settings, *, draft_id
         initiative_id = None  # unpublished since the bench showed it: keep the suggestion anyway
     for _ in range(5):  # a receipt already taken (1 in 10^12) is simply drawn again
         receipt = "".join(secrets.choice(ALPHABET) for _ in range(8))
-        item = check_suggestion({"id": draft_id, "created_at": now_iso(), "text": text, "language": language,
-                                 "initiative_id": initiative_id, "receipt": receipt,
-                                 "contact": contact or None, "contact_consent": bool(contact)}, settings)
-        if isinstance(item, Rejection):
-            return Outcome(None, False, item.reason)
-        result = ingest_suggestions(db, bench, [item])
+        item = {"id": draft_id, "created_at": now_iso(), "text": text, "language": language,
+                "initiative_id": initiative_id, "receipt": receipt,
+                "contact": contact or None, "contact_consent": bool(contact)}
+        result = receive_suggestions(db, bench, [item], settings)
         if result["accepted"]:
             stored = sent_receipt(db, draft_id)
             return Outcome(stored or receipt, stored is not False and stored != receipt)

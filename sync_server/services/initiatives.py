@@ -3,14 +3,14 @@ languages, supports from benches, and the change feed the benches pull."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..auth import Bench
 from ..clock import now_iso
 from ..db import Database, current_seq, municipality_slugs, next_seq, transaction
 from ..municipalities import resolve
-from ..wire import LANGUAGES, Rejection, SupportIn
+from ..wire import LANGUAGES, Rejection, SupportIn, check_support
 from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
 from .intake import intake
@@ -138,6 +138,11 @@ def visible_to(db: Database, initiative_id: str, municipality: str) -> bool:
     ).fetchone() is not None
 
 
+def receive_supports(db: Database, bench: Bench, items: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The one way in for "I support this initiative" taps: check each item, then store the new ones."""
+    return ingest_supports(db, bench, [check_support(item) for item in items])
+
+
 def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejection]) -> dict[str, list[Any]]:
     """Store a bench's new supports, all or nothing; replays store nothing new."""
     now = now_iso()
@@ -155,6 +160,10 @@ def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejectio
         return None
 
     return intake(db, bench, "supports", items, store)
+
+
+# What `describe` takes, in this order.
+COLUMNS = "id, municipality, status, category, original_language, support_count, updated_at"
 
 
 def describe(db: Database, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
@@ -176,10 +185,22 @@ def describe(db: Database, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     return items
 
 
+def initiatives_of(db: Database, municipalities: list[str] | None) -> list[dict[str, Any]]:
+    """Initiatives (drafts too, not deleted) of these municipalities and the network-wide ones;
+    None: all of them. Newest first, at most 1000."""
+    if municipalities is None:
+        where, params = "status != 'deleted'", []
+    else:
+        marks = ", ".join("?" for _ in municipalities) or "NULL"
+        where, params = f"status != 'deleted' AND (municipality IS NULL OR municipality IN ({marks}))", municipalities
+    rows = db.execute(f"SELECT {COLUMNS} FROM initiatives WHERE {where} ORDER BY updated_at DESC LIMIT 1000",
+                      params).fetchall()
+    return describe(db, rows)
+
+
 def get_initiative(db: Database, initiative_id: str) -> dict[str, Any] | None:
     rows = db.execute(
-        "SELECT id, municipality, status, category, original_language, support_count, updated_at "
-        "FROM initiatives WHERE id = ?", [initiative_id]).fetchall()
+        f"SELECT {COLUMNS} FROM initiatives WHERE id = ?", [initiative_id]).fetchall()
     return describe(db, rows)[0] if rows else None
 
 
@@ -191,8 +212,7 @@ def feed(db: Database, municipality: str, since: int | None) -> dict[str, Any]:
         head = current_seq(db)
         full = since is None or since > head  # a cursor from another database: start over
         rows = db.execute(
-            "SELECT id, municipality, status, category, original_language, support_count, updated_at "
-            "FROM initiatives WHERE seq > ? AND (municipality IS NULL OR municipality = ?) ORDER BY seq",
+            f"SELECT {COLUMNS} FROM initiatives WHERE seq > ? AND (municipality IS NULL OR municipality = ?) ORDER BY seq",
             [0 if full else since, municipality],
         ).fetchall()
         items = describe(db, [r for r in rows if r[2] in VISIBLE])

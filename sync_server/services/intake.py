@@ -9,7 +9,6 @@ from ..db import Database, transaction
 from ..wire import Rejection
 
 
-
 class Keyed(Protocol):
     id: str       # canonical, the storage key
     sent_id: Any  # as the bench wrote it, echoed back

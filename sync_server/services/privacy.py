@@ -6,7 +6,7 @@ from typing import Any
 
 from ..clock import iso, utcnow
 from ..db import Database, transaction
-from ..receipts import normalize_receipt
+from ..receipts import normalise_receipt
 from . import audit
 from .errors import NotFound
 from .people import SYSTEM
@@ -16,7 +16,7 @@ _FIELDS = ("id", "receipt", "bench_id", "municipality", "created_at", "received_
 
 
 def _suggestion(db: Database, code: str) -> dict[str, Any]:
-    receipt = normalize_receipt(code)
+    receipt = normalise_receipt(code)
     row = receipt and db.execute(
         f"SELECT {', '.join(_FIELDS)} FROM suggestions WHERE receipt = ?", [receipt]).fetchone()
     if not row:

@@ -8,10 +8,9 @@ from ..db import Database, transaction
 from ..wire import LANGUAGES
 from . import audit
 from .errors import InvalidInput, NotFound
-from .initiatives import VISIBLE, describe, get_initiative
+from .initiatives import COLUMNS, VISIBLE, describe, get_initiative
 from .people import require_moderator
 
-_COLUMNS = "id, municipality, status, category, original_language, support_count, updated_at"
 MAX_UPDATE = 2000
 
 
@@ -32,7 +31,7 @@ def public_initiatives(db: Database, municipality: str | None = None, status: st
     elif municipality:
         where.append("(municipality = ? OR municipality IS NULL)")
         params.append(municipality)
-    rows = db.execute(f"SELECT {_COLUMNS} FROM initiatives WHERE {' AND '.join(where)} "
+    rows = db.execute(f"SELECT {COLUMNS} FROM initiatives WHERE {' AND '.join(where)} "
                       f"ORDER BY updated_at DESC LIMIT 500", params).fetchall()
     return describe(db, rows)
 

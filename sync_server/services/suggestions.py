@@ -1,13 +1,16 @@
-"""Suggestions: idempotent intake from benches, the moderation lifecycle, the public status."""
+"""Suggestions: the one way in (`receive_suggestions`, for the bench API and the phone hand-off),
+idempotent intake, the moderation lifecycle, the public status."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..auth import Bench
 from ..clock import now_iso
 from ..db import Database, transaction
-from ..receipts import normalize_receipt
-from ..wire import Rejection, SuggestionIn
+from ..receipts import normalise_receipt
+from ..settings import Settings
+from ..wire import Rejection, SuggestionIn, check_hard_text_limit, check_suggestion
 from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
 from .initiatives import get_initiative, visible_to
@@ -17,6 +20,14 @@ from .people import require_moderator
 # received → confirmed → (declined | merged); received may also be declined or merged at once.
 TRANSITIONS = {"received": {"confirmed", "declined", "merged"}, "confirmed": {"declined", "merged"}}
 CLOSED = ("declined", "merged")
+
+
+def receive_suggestions(db: Database, bench: Bench, items: Sequence[dict[str, Any]],
+                        settings: Settings) -> dict[str, list[Any]]:
+    """The one way in for suggestions, from a bench's upload or its phone hand-off: check each
+    item, then store the valid new ones. A text past the hard limit refuses the whole batch."""
+    check_hard_text_limit(items, settings)
+    return ingest_suggestions(db, bench, [check_suggestion(item, settings) for item in items])
 
 
 def ingest_suggestions(db: Database, bench: Bench, items: list[SuggestionIn | Rejection]) -> dict[str, list[Any]]:
@@ -77,7 +88,7 @@ def merge_suggestion(db: Database, actor: str, suggestion_id: str, initiative_id
 
 def status_by_receipt(db: Database, code: str) -> dict[str, Any] | None:
     """What a citizen may see about their suggestion: never contact details, bench or moderators."""
-    receipt = normalize_receipt(code)
+    receipt = normalise_receipt(code)
     if receipt is None:
         return None
     row = db.execute(

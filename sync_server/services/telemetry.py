@@ -6,6 +6,7 @@ from typing import Any
 from ..auth import Bench
 from ..clock import iso, now_iso, parse_rfc3339
 from ..db import Database, transaction
+from ..problems import Problem
 from ..wire import Rejection, clean_text, dump_json, finite_number
 from .benches import record_health
 
@@ -46,8 +47,11 @@ def check_sample(index: int, sample: dict[str, Any]) -> list[Any] | dict[str, An
     return row
 
 
-def ingest_telemetry(db: Database, bench: Bench, samples: list[dict[str, Any]],
-                     health: dict[str, Any] | None) -> dict[str, Any]:
+def ingest_telemetry(db: Database, bench: Bench, samples: list[dict[str, Any]], health: Any) -> dict[str, Any]:
+    """Store a bench's new samples (deduplicated by bench and time) and its health report; a
+    sample that fails its checks is rejected alone, a health report that is no object refuses all."""
+    if health is not None and not isinstance(health, dict):
+        raise Problem(422, "invalid-request", '"health" must be an object')
     rows, rejected = [], []
     for index, sample in enumerate(samples):
         checked = check_sample(index, sample)

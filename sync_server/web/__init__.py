@@ -1,28 +1,25 @@
 """The web pages: phone pages opened from the benches' QR codes, NGO moderation, the Network's
-portal and membership, and (engineer B's) fleet dashboard. `install(app)` mounts all of it."""
+portal and membership, and the fleet dashboard. `install(app)` mounts all of it."""
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from . import account, fleet, initiatives_admin, login, membership, moderation, people, phone, portal
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
-_PAGE_MODULES = ("phone", "login", "account", "moderation", "initiatives_admin", "portal", "membership", "people",
-                 "fleet")
+PAGES = (phone, login, account, moderation, initiatives_admin, portal, membership, people, fleet)
 
 
 def build_router() -> APIRouter:
-    """Every web page module's `router`, those present (the fleet pages come from engineer B)."""
+    """Every page module's routes, in this order (the first route that matches a path wins)."""
     router = APIRouter(include_in_schema=False)
-    for name in _PAGE_MODULES:
-        if importlib.util.find_spec(f"{__name__}.{name}") is not None:
-            router.include_router(importlib.import_module(f"{__name__}.{name}").router)
+    for page in PAGES:
+        router.include_router(page.router)
     return router
 
 

@@ -8,7 +8,8 @@ from ..settings import Settings
 
 
 def database(request: Request) -> Database:
-    """This thread's connection (handlers run on the event loop thread, like the bench API)."""
+    """This thread's connection: async handlers run on the event loop thread (like the bench API),
+    plain ones (the fleet's) on worker threads, each with a connection of its own."""
     return request.app.state.context.dbs.get()
 
 

@@ -18,12 +18,12 @@ from ..clock import utcnow
 from ..db import municipality_slugs
 from ..services import fleet
 from ..services.fleet import BenchState, Sample
-from . import fleet_metrics
-from .context import database
-from .fleet_alerts import KINDS, Alert, alerts_for, worst_first_key
-from .fleet_charts import LOCAL_TIME, Series, line_chart
-from .fleet_history import history
-from .fleet_settings import FleetSettings
+from ..fleet import metrics as fleet_metrics
+from ..fleet.alerts import KINDS, Alert, alerts_for, worst_first_key
+from ..fleet.charts import LOCAL_TIME, Series, line_chart
+from ..fleet.history import history
+from ..settings import Settings
+from .context import database, settings as app_settings
 from .sessions import User, WebError, current_user, require_role
 from .templating import language, render
 
@@ -35,15 +35,7 @@ PAGE_SIZE = 200
 HISTORY_SHOWN = 20  # newest alert episodes on a bench's page
 
 
-def fleet_settings(request: Request) -> FleetSettings:
-    """The app's fleet settings: set by whoever built the app, else read from the environment once."""
-    state = request.app.state
-    if not hasattr(state, "fleet_settings"):
-        state.fleet_settings = FleetSettings.from_env()
-    return state.fleet_settings
-
-
-def _with_alerts(benches: list[BenchState], now: datetime, settings: FleetSettings) -> list[tuple[BenchState, list[Alert]]]:
+def _with_alerts(benches: list[BenchState], now: datetime, settings: Settings) -> list[tuple[BenchState, list[Alert]]]:
     return [(bench, alerts_for(bench, now, settings)) for bench in benches]
 
 
@@ -57,7 +49,7 @@ def fleet_page(request: Request, only: str = "", municipality: str = "", page: i
     """Every bench, worst first, PAGE_SIZE to a page; ``?only=alerts`` keeps the benches that need
     a visit, ``?municipality=<slug>`` one municipality's. The counts are of the whole fleet."""
     db, now = database(request), utcnow()
-    rows = sorted(_with_alerts(fleet.benches(db), now, fleet_settings(request)),
+    rows = sorted(_with_alerts(fleet.benches(db), now, app_settings(request)),
                   key=lambda row: worst_first_key(*row))
     counts = {kind: sum(any(a.kind == kind for a in alerts) for _, alerts in rows) for kind in KINDS}
     total, alerting = len(rows), sum(bool(alerts) for _, alerts in rows)
@@ -109,7 +101,7 @@ def bench_page(request: Request, bench_id: str, user: User = Depends(require_rol
     if bench is None:
         raise WebError(404, i18n.N_("There is no such bench."))
     samples = fleet.samples_since(db, bench.id, now - PERIODS[-1][1])
-    settings = fleet_settings(request)
+    settings = app_settings(request)
     episodes = history(bench, samples, settings, now)
     return render(request, "fleet/bench.html", {
         "bench": bench, "alerts": alerts_for(bench, now, settings),
@@ -119,7 +111,7 @@ def bench_page(request: Request, bench_id: str, user: User = Depends(require_rol
     })
 
 
-def _may_read_metrics(request: Request, settings: FleetSettings) -> bool:
+def _may_read_metrics(request: Request, settings: Settings) -> bool:
     """Prometheus with the metrics token, or a maintainer or admin logged in to the pages. A bench
     token is neither (bench tokens are only ever compared as hashes, by the bench API)."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
@@ -132,7 +124,7 @@ def _may_read_metrics(request: Request, settings: FleetSettings) -> bool:
 
 @router.get("/metrics", response_class=PlainTextResponse)
 def metrics(request: Request) -> Response:
-    settings = fleet_settings(request)
+    settings = app_settings(request)
     if not _may_read_metrics(request, settings):
         return PlainTextResponse("a metrics token or a maintainer login is required\n", status_code=401,
                                  headers={"WWW-Authenticate": 'Bearer realm="metrics"'})

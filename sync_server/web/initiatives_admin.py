@@ -14,15 +14,15 @@ from ..i18n import N_
 from ..i18n.script import has_cyrillic, to_latin
 from ..services import audit
 from ..services.initiatives import (TEXT_FIELDS, TRANSITIONS, complete_initiative, create_initiative, get_initiative,
-                                    publish_initiative, set_texts, start_initiative, unpublish_initiative)
+                                    initiatives_of, publish_initiative, set_texts, start_initiative,
+                                    unpublish_initiative)
 from ..services.logins import User
 from ..services.public import add_update, updates
 from .context import database
 from .guards import NOT_FOUND, in_scope, run, scope
-from .initiative_lists import initiatives_of
 from .sessions import WebError, require_role, verify_csrf
 from .templating import language, render
-from .texts import localise
+from .texts import localised
 
 router = APIRouter(prefix="/moderation/initiatives")
 moderator = require_role("admin", "moderator")
@@ -54,7 +54,7 @@ def texts_from_form(form: FormData) -> dict[str, dict[str, str]]:
 
 
 def _view(request: Request, initiative: dict[str, Any]) -> dict[str, Any]:
-    return {"item": initiative, "shown": localise(initiative["texts"], language(request), initiative["original_language"])}
+    return {"item": initiative, "shown": localised(initiative["texts"], language(request), initiative["original_language"])}
 
 
 @router.get("", response_class=HTMLResponse)

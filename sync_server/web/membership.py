@@ -13,7 +13,7 @@ from ..services.logins import User
 from ..services.membership import applications, approve, apply, decline
 from .context import database
 from .guards import run
-from .phone import public_limit
+from .views import public_limit
 from .sessions import WebError, require_role, verify_csrf
 from .templating import render
 

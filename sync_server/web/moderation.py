@@ -16,7 +16,7 @@ from ..services.moderation import STATES, QueueFilter, export_csv, get_suggestio
 from ..services.suggestions import confirm_suggestion, decline_suggestion, merge_suggestion
 from .context import database
 from .guards import in_scope, run, scope
-from .initiative_lists import initiative_choices
+from .views import initiative_choices
 from .sessions import WebError, require_role, verify_csrf
 from .templating import language, render
 
@@ -72,7 +72,7 @@ async def suggestion_page(request: Request, suggestion_id: str, user: User = Dep
     return render(request, "moderation/suggestion.html", {
         "s": suggestion, "trail": audit.history(db, "suggestion", suggestion["id"]),
         "names": municipality_slugs(db),
-        "initiatives": initiative_choices(db, suggestion["municipality"], language(request))})
+        "initiatives": initiative_choices(request, suggestion["municipality"], language(request))})
 
 
 @router.post("/suggestions/{suggestion_id}/{action}", dependencies=[Depends(verify_csrf)])
@@ -93,7 +93,7 @@ async def suggestion_action(request: Request, suggestion_id: str, action: str,
         raise WebError(404, N_("There is nothing here, or it is outside your municipalities."))
     if action == "merge":
         target = str(form.get("initiative_id", ""))
-        if target not in {i["id"] for i in initiative_choices(db, suggestion["municipality"], "en")}:
+        if target not in {i["id"] for i in initiative_choices(request, suggestion["municipality"], "en")}:
             raise WebError(422, N_("Some fields are missing or invalid. Please go back and check the form."))
     run(actions[action])
     return RedirectResponse(f"/moderation/suggestions/{sid}", status_code=303)

@@ -2,46 +2,31 @@
 suggestion started on the bench. Server-rendered, no script, a few kilobytes each."""
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from ..auth import Bench
-from ..db import municipality_slugs
+from ..handoff import Draft, HandoffError, read_draft
 from ..i18n import N_
 from ..i18n.script import to_latin
-from ..problems import Problem
 from ..services.continued import sent_receipt, submit_continued
 from ..services.public import public_initiative, updates
 from ..services.suggestions import status_by_receipt
 from .context import database, settings
-from .handoff import Draft, HandoffError, read_draft
 from .sessions import WebError, verify_csrf
 from .templating import language, render
-from .texts import localise
+from .views import initiative_view, public_limit
 
 router = APIRouter()
-MAX_CONTACT = 200
-# Why the intake refused a phone's text, in the citizen's words.
+# Why the intake refused a phone's text, in the citizen's words; %(limit)s is the setting's value.
 REFUSALS = {
     "empty_text": N_("Please write your suggestion."),
-    "text_too_long": N_("The text is too long: at most 2000 characters."),
+    "text_too_long": N_("The text is too long: at most %(limit)s characters."),
     "invalid_text": N_("The text contains characters that cannot be stored."),
-    "invalid_contact": N_("The contact is too long: at most 200 characters."),
+    "invalid_contact": N_("The contact is too long: at most %(limit)s characters."),
 }
-
-
-def public_limit(request: Request) -> None:
-    """The same per-address limit as the status API: receipt codes must not be guessable here."""
-    try:
-        request.app.state.context.public_limiter.check(request.client.host if request.client else "")
-    except Problem:
-        raise WebError(429, N_("Too many requests. Please wait a minute and try again.")) from None
-
-
-def initiative_view(request: Request, initiative: dict, lang: str) -> dict:
-    """An initiative as the templates show it (shared by the portal)."""
-    return {"item": initiative, "shown": localise(initiative["texts"], lang, initiative["original_language"]),
-            "municipality": municipality_slugs(database(request)).get(initiative["municipality"] or "")}
 
 
 @router.get("/i/{initiative_id}", response_class=HTMLResponse)
@@ -85,8 +70,13 @@ def _draft(request: Request, link: str) -> Draft:
 def _continue_form(request: Request, draft: Draft, text: str, contact: str, error: str | None,
                    status_code: int = 200) -> HTMLResponse:
     initiative = public_initiative(database(request), draft.initiative_id) if draft.initiative_id else None
+    limits = settings(request)
+    error_limit = {REFUSALS["text_too_long"]: limits.max_text_chars,
+                   REFUSALS["invalid_contact"]: limits.max_short_chars}.get(error or "")
     return render(request, "phone/continue.html", {
-        "draft": draft, "text": text, "contact": contact, "error": error,
+        "draft": draft, "text": text, "contact": contact, "error": error, "error_limit": error_limit,
+        "max_text": limits.max_text_chars, "max_contact": limits.max_short_chars,
+        "retention_days": math.ceil(limits.contact_retention_days),
         "initiative": initiative_view(request, initiative, language(request)) if initiative else None,
     }, status_code)
 
@@ -110,7 +100,8 @@ async def continue_submit(request: Request, link: str) -> HTMLResponse:
         return _continue_form(request, draft, text, contact,
                               N_("To leave a contact, tick the box that allows us to keep it."), 422)
     if len(text) > settings(request).hard_text_chars:
-        return _continue_form(request, draft, text[:2000], contact, REFUSALS["text_too_long"], 422)
+        return _continue_form(request, draft, text[:settings(request).max_text_chars], contact,
+                              REFUSALS["text_too_long"], 422)
     bench = Bench(draft.bench_id, draft.municipality, None)
     outcome = submit_continued(database(request), bench, settings(request), draft_id=draft.draft_id, text=text,
                                language=draft.language, initiative_id=draft.initiative_id,

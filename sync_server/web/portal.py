@@ -8,7 +8,7 @@ from ..db import municipality_slugs
 from ..services.initiatives import VISIBLE
 from ..services.public import public_initiatives
 from .context import database
-from .phone import initiative_view
+from .views import initiative_view
 from .templating import language, render
 
 router = APIRouter()

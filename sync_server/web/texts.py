@@ -14,7 +14,7 @@ class Shown:
     fallback: bool             # not the reader's language: the page says so
 
 
-def localise(texts: Mapping[str, Mapping[str, str]], language: str, original: str) -> Shown:
+def localised(texts: Mapping[str, Mapping[str, str]], language: str, original: str) -> Shown:
     """The reader's language; Serbian Latin derived from Cyrillic (and Latin for Cyrillic readers
     when that is all there is); else the original language."""
     if language in texts:

@@ -1,6 +1,6 @@
 """``tests/`` and ``tests/sync`` on sys.path, so ``live_server`` and ``fault_proxy`` import as
-plain modules however pytest was started (not ``benchmarks/``: its ``kiosk.py`` would shadow the
-``kiosk`` package; the fleet simulation is loaded from its file instead)."""
+plain modules however pytest was started (the fleet simulation, a script in ``benchmarks/``, is
+loaded from its file by its test)."""
 from __future__ import annotations
 
 import sys

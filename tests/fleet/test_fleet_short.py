@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _load_fleet() -> ModuleType:
-    # From its file: benchmarks/ is no package, and on sys.path its kiosk.py would shadow ``kiosk``.
+    # From its file: benchmarks/ is a folder of scripts, not a package.
     spec = importlib.util.spec_from_file_location("fleet_simulation", ROOT / "benchmarks" / "fleet.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up by name

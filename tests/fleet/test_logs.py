@@ -1,4 +1,4 @@
-"""JSON-lines logs on both sides (issue #7): every line parses back as JSON with time, level,
+"""JSON-lines logs on both sides: every line parses back as JSON with time, level,
 logger, message and the ``extra`` fields; fields named like citizens' texts, tokens or contact
 details are redacted; ``serve --log-format json`` makes uvicorn's own lines JSON too."""
 from __future__ import annotations

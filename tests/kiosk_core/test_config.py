@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.config import (DEMO_PIN_HASH, ConfigError, SerialPort, check_pin, load_config,
-                               make_pin_hash)
+from kiosk.core.config import DEMO_PIN_HASH, ConfigError, SerialPort, load_config
+from kiosk.core.pin import check_pin, make_pin_hash
 
 
 def write(tmp_path: Path, text: str) -> Path:

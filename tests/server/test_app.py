@@ -11,7 +11,7 @@ from sync_server.limits import RateLimiter
 from sync_server.services.benches import add_bench
 from sync_server.settings import Settings
 
-from .helpers import assert_problem
+from .helpers import assert_problem, suggestion
 
 
 def test_the_schema_describes_every_bench_endpoint(db, tmp_path):
@@ -64,3 +64,35 @@ def test_rate_limiter_forgets_refilled_buckets_to_bound_memory():
     for n in range(1000):
         assert limiter.acquire(f"10.0.{n // 256}.{n % 256}") == 0
     assert len(limiter) <= 100
+
+
+def test_a_bench_s_last_contact_is_recorded_only_after_a_request_that_succeeded(db, tmp_path):
+    token = add_bench(db, "b-contact", "zepce")
+    client = TestClient(create_app(tmp_path / "server.db"))
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def last_contact() -> str | None:
+        return db.execute("SELECT last_contact_at FROM benches WHERE id = 'b-contact'").fetchone()[0]
+
+    assert_problem(client.post("/api/v1/suggestions", content=b"{not json", headers=headers), 400, "malformed-json")
+    assert last_contact() is None  # a refused request changes nothing
+    accepted = client.post("/api/v1/suggestions", json={"items": [suggestion()]}, headers=headers)
+    assert accepted.status_code == 200 and len(accepted.json()["accepted"]) == 1
+    assert last_contact() is not None  # already when the answer arrives
+
+
+def test_the_documented_limits_are_the_settings_of_the_app(db, tmp_path):
+    settings = Settings(max_batch_items=7, max_text_chars=300, max_short_chars=50)
+    client = TestClient(create_app(tmp_path / "server.db", settings))
+    schema = client.get("/openapi.json").json()["paths"]["/api/v1/suggestions"]["post"]["requestBody"]
+    items = schema["content"]["application/json"]["schema"]["properties"]["items"]
+    assert items["maxItems"] == 7
+    assert items["items"]["properties"]["text"]["maxLength"] == 300
+    assert items["items"]["properties"]["contact"]["maxLength"] == 50
+    token = add_bench(db, "b-limits", "zepce")
+    too_many = client.post("/api/v1/suggestions", json={"items": [suggestion() for _ in range(8)]},
+                           headers={"Authorization": f"Bearer {token}"})
+    assert assert_problem(too_many, 413, "batch-too-long")["limit"] == 7
+    long_text = suggestion(text="a" * 301)
+    answer = client.post("/api/v1/suggestions", json={"items": [long_text]}, headers={"Authorization": f"Bearer {token}"})
+    assert answer.json()["rejected"] == [{"id": long_text["id"], "reason": "text_too_long"}]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 
@@ -90,3 +91,15 @@ def test_load_sample_export_and_erase(tmp_path):
     assert cli("export-receipt", "K7M2-Q9XD", "--db", db_file).returncode == 1
     assert db.execute("SELECT count(*) FROM suggestions").fetchone()[0] == 0
     assert cli("purge-contacts", "--db", db_file).returncode == 0
+
+
+def test_serve_refuses_to_start_on_a_bad_setting_in_the_environment_and_names_it(tmp_path):
+    db_file = tmp_path / "s.db"
+    env = {**os.environ, "SMART_BENCH_LOW_SOC_PCT": "lots", "SMART_BENCH_METRICS_TOKEN": "fine"}
+    result = subprocess.run([sys.executable, "-m", "sync_server", "serve", "--db", str(db_file), "--port", "0"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    [line] = result.stderr.splitlines()  # one line, before anything else happens
+    assert line.startswith("error: invalid setting SMART_BENCH_LOW_SOC_PCT='lots'"), line
+    assert "number" in line
+    assert not db_file.exists()

@@ -1,9 +1,13 @@
 """The SQLite file: WAL, schema version, migrations that are safe to repeat."""
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 
+import pytest
+
+from sync_server import db as db_module
 from sync_server.db import MIGRATIONS, SCHEMA_VERSION, connect, migrate, open_database, schema_version
 
 from .conftest import ROOT
@@ -51,3 +55,20 @@ def test_a_version_1_database_is_migrated_on_open(tmp_path):
     db = open_database(path)
     assert schema_version(db) == SCHEMA_VERSION
     assert db.execute("SELECT id FROM benches").fetchall() == [("b1",)]
+
+
+def test_a_migration_that_fails_halfway_leaves_the_schema_at_the_version_before_it(tmp_path, monkeypatch):
+    path = tmp_path / "s.db"
+    old = connect(path)
+    old.executescript(MIGRATIONS[0])
+    old.execute("PRAGMA user_version = 1")
+    old.close()
+    broken = "CREATE TABLE first_half (a TEXT);\nINSERT INTO first_half VALUES ('x');\nCREATE TABLE (;\n"
+    monkeypatch.setattr(db_module, "MIGRATIONS", (*MIGRATIONS, broken))
+    monkeypatch.setattr(db_module, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    db = connect(path)
+    with pytest.raises(sqlite3.OperationalError, match="syntax error"):
+        migrate(db)
+    assert schema_version(db) == SCHEMA_VERSION  # the good migrations before it are kept
+    assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'first_half'").fetchone()[0] == 0
+    assert not db.conn.in_transaction

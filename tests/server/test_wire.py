@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sync_server.clock import iso, parse_rfc3339
 from sync_server.municipalities import NETWORK, resolve, slugify
-from sync_server.receipts import ALPHABET, normalize_receipt
+from sync_server.receipts import ALPHABET, normalise_receipt
 from sync_server.settings import Settings
 from sync_server.wire import Rejection, SuggestionIn, check_suggestion, check_support, clean_text
 
@@ -72,12 +72,12 @@ def test_supports_need_an_initiative():
 def test_receipts_are_read_in_any_case_with_or_without_dash(code, lower, dash):
     typed = code.lower() if lower else code
     typed = f"{typed[:4]}-{typed[4:]}" if dash else typed
-    assert normalize_receipt(typed) == f"{code[:4]}-{code[4:]}"
+    assert normalise_receipt(typed) == f"{code[:4]}-{code[4:]}"
 
 
 def test_receipt_aliases_for_confusable_letters():
-    assert normalize_receipt("O1LI-oooo") == "0111-0000"
-    assert normalize_receipt("K7M2-Q9X") is None and normalize_receipt(None) is None
+    assert normalise_receipt("O1LI-oooo") == "0111-0000"
+    assert normalise_receipt("K7M2-Q9X") is None and normalise_receipt(None) is None
 
 
 @given(st.datetimes(), st.integers(min_value=-23 * 60 - 59, max_value=23 * 60 + 59), st.booleans())

@@ -1,4 +1,4 @@
-"""Issue #4, must show: the sync client converges through a bad link, honours the server's wishes,
+"""The sync client converges through a bad link, honours the server's wishes,
 and never drops what citizens wrote because of a fault that is not theirs.
 
 The real SyncClient thread and a real BenchStore talk to the real server through ``fault_proxy``

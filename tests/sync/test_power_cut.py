@@ -1,4 +1,4 @@
-"""Issue #4, must show: a suggestion the screen has thanked someone for survives a power cut at any
+"""A suggestion the screen has thanked someone for survives a power cut at any
 instant and reaches the server exactly once.
 
 A bench process (forked from this one, so each life costs milliseconds, not an interpreter start)

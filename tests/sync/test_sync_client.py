@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 from live_server import ROOT, LiveServer, free_port
 
+from kiosk.composition import run_sync_once
 from kiosk.core import sync
 from kiosk.core.config import Config
 from kiosk.core.store import BenchStore
-from kiosk.core.sync import SyncClient, SyncState, backoff_delay, parse_retry_after, run_sync_once
+from kiosk.core.sync import SyncClient, SyncState, backoff_delay, parse_retry_after
 
 
 def unreachable(config: Config) -> Config:
@@ -141,7 +142,6 @@ def test_run_sync_once_exit_codes(server: LiveServer, config: Config) -> None:
     assert server.rows("SELECT id FROM suggestions WHERE bench_id = ?", [config.bench_id]) == [(suggestion.id,)]
 
 
-@pytest.mark.skipif(not (ROOT / "kiosk" / "__main__.py").exists(), reason="kiosk/__main__.py not written yet")
 def test_kiosk_sync_once_command(server: LiveServer, config: Config, tmp_path: Path) -> None:
     with BenchStore(config.store_path) as store:
         store.add_suggestion("Sjenica kod škole.", "bs")
@@ -156,6 +156,37 @@ def test_kiosk_sync_once_command(server: LiveServer, config: Config, tmp_path: P
     assert down.returncode != 0 and "not reachable" in down.stderr
     assert run(server.url).returncode == 0
     assert len(server.rows("SELECT id FROM suggestions WHERE bench_id = ?", [config.bench_id])) == 1
+
+
+def test_config_file_before_or_after_sync(server: LiveServer, config: Config, tmp_path: Path) -> None:
+    """``--config FILE`` works on either side of ``sync`` (docs/operations.md writes it after)."""
+    def config_file(name: str, url: str) -> Path:
+        path = tmp_path / name
+        path.write_text(f'bench_id = "{config.bench_id}"\nserver_url = "{url}"\ntoken = "{config.token}"\n'
+                        f'data_dir = "{config.data_dir}"\n', encoding="utf-8")
+        return path
+
+    def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+        env = {name: value for name, value in os.environ.items() if not name.startswith("SMART_BENCH_")}
+        return subprocess.run([sys.executable, "-m", "kiosk", *map(str, args)], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=60)
+
+    good, down = config_file("good.toml", server.url), config_file("down.toml", unreachable(config).server_url)
+    with BenchStore(config.store_path) as store:
+        first = store.add_suggestion("Klupa u hladu.", "bs")
+    before = run("--config", good, "sync", "--once")
+    assert before.returncode == 0, before.stderr
+    with BenchStore(config.store_path) as store:
+        second = store.add_suggestion("Česma kod igrališta.", "bs")
+    after = run("sync", "--once", "--config", good)
+    assert after.returncode == 0, after.stderr
+    sent = server.rows("SELECT id FROM suggestions WHERE bench_id = ?", [config.bench_id])
+    assert sorted(sent) == sorted([(first.id,), (second.id,)])
+    for args in (("--config", down, "sync", "--once"), ("sync", "--once", "--config", down)):
+        failed = run(*args)
+        assert failed.returncode == 1 and "not reachable" in failed.stderr, args  # the file was read
+    missing = run("sync", "--once", "--config", tmp_path / "nope.toml")
+    assert missing.returncode == 2 and "cannot read the config file" in missing.stderr
 
 
 # --- failures that must not spoil a round or end syncing -------------------------------------

@@ -1,7 +1,7 @@
 """Fixtures for the web pages: one real server process on loopback (with sample initiatives, one
 user per role and benches), a headless Chromium, and the screenshot folder.
 
-Engineer B's fleet tests use the same fixtures; `people` names every account by its role."""
+The fleet tests use the same fixtures; `people` names every account by its role."""
 from __future__ import annotations
 
 import os

@@ -1,6 +1,6 @@
 """Who may open what: every page and action tried as anonymous, as a bench (its bearer token means
 nothing to web pages), as a moderator of another municipality, a maintainer, an administrator and
-the municipality's own moderator. Table-driven: engineer B appends the fleet rows to ROWS."""
+the municipality's own moderator. Table-driven: a new page adds its rows to ROWS."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from sync_server.fleet.alerts import alerts_for, worst_first_key
 from sync_server.services.fleet import BenchState, Port, Sample
-from sync_server.web.fleet_alerts import alerts_for, worst_first_key
-from sync_server.web.fleet_settings import FleetSettings
+from sync_server.settings import Settings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
-SETTINGS = FleetSettings()
+SETTINGS = Settings()
 HEALTHY = Sample(NOW - timedelta(minutes=1), battery_v=12.9, soc_pct=80.0, solar_w=30.0, charge_state="bulk",
                  ports={"USB1": Port("on", 0.5), "USB2": Port("off", 0.0)})
 
@@ -23,7 +23,7 @@ def bench(sample: Sample | None = HEALTHY, contact_ago: timedelta | None = timed
     return replace(state, **changes)
 
 
-def kinds(state: BenchState, settings: FleetSettings = SETTINGS) -> list[str]:
+def kinds(state: BenchState, settings: Settings = SETTINGS) -> list[str]:
     return [alert.kind for alert in alerts_for(state, NOW, settings)]
 
 
@@ -47,8 +47,9 @@ def test_a_bench_saving_energy_is_silent_only_after_missing_two_of_its_own_round
     assert kinds(bench(contact_ago=timedelta(minutes=31), health={"sync_interval_s": "soon"})) == ["silent"]
 
 
-def test_silent_threshold_is_configurable() -> None:
-    settings = FleetSettings.from_env({"SMART_BENCH_SILENT_MINUTES": "5"})
+def test_silent_threshold_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SMART_BENCH_SILENT_MINUTES", "5")
+    settings = Settings()
     assert settings.silent_after_s == 300
     assert kinds(bench(contact_ago=timedelta(minutes=6)), settings) == ["silent"]
 

@@ -5,7 +5,7 @@ import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 
-from sync_server.web.fleet_charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, Series, downsample, line_chart
+from sync_server.fleet.charts import BOTTOM, HEIGHT, LEFT, RIGHT, TOP, WIDTH, Series, downsample, line_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 END = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from sync_server.auth import bench_for_token
 from sync_server.clock import iso, utcnow
 from sync_server.db import Database, open_database
 from sync_server.services import fleet
-from sync_server.services.benches import add_bench, revoke_bench
+from sync_server.services.benches import add_bench, bench_for_token, revoke_bench
 from sync_server.services.telemetry import ingest_telemetry
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
+from sync_server.fleet.history import history
 from sync_server.services.fleet import BenchState, Port, Sample
-from sync_server.web.fleet_history import history
-from sync_server.web.fleet_settings import FleetSettings
+from sync_server.settings import Settings
 
 T0 = datetime(2026, 11, 20, 0, 0, tzinfo=timezone.utc)
 BENCH = BenchState("b-1", "zepce", T0 - timedelta(days=30))
@@ -21,7 +21,7 @@ def at(minute: int, **changes: object) -> Sample:
 def test_episodes_begin_and_end_with_the_samples_newest_first() -> None:
     samples = [at(0), at(1, soc_pct=20.0), at(2, soc_pct=19.0), at(3), at(4, ports={"USB1": Port("fault", None)}),
                at(5, ports={"USB1": Port("fault", None)})]
-    episodes = history(BENCH, samples, FleetSettings(), samples[-1].at)
+    episodes = history(BENCH, samples, Settings(), samples[-1].at)
     assert [(e.alert.kind, e.start, e.end) for e in episodes] == [
         ("port_fault", T0 + timedelta(minutes=4), None),  # still active
         ("low_battery", T0 + timedelta(minutes=1), T0 + timedelta(minutes=3)),
@@ -32,21 +32,21 @@ def test_episodes_begin_and_end_with_the_samples_newest_first() -> None:
 
 def test_a_gap_longer_than_the_threshold_is_a_silence() -> None:
     samples = [at(0), at(1), at(40), at(41)]
-    [silence] = history(BENCH, samples, FleetSettings(), samples[-1].at)
+    [silence] = history(BENCH, samples, Settings(), samples[-1].at)
     assert (silence.alert.kind, silence.start, silence.end) == ("silent", T0 + timedelta(minutes=1),
                                                                 T0 + timedelta(minutes=40))
-    assert history(BENCH, [at(0), at(30)], FleetSettings(), T0 + timedelta(minutes=30)) == []  # 30 min is not over the threshold
+    assert history(BENCH, [at(0), at(30)], Settings(), T0 + timedelta(minutes=30)) == []  # 30 min is not over the threshold
 
 
 def test_another_port_at_fault_is_another_episode() -> None:
     usb1 = {"USB1": Port("fault", None), "USB2": Port("off", 0.0)}
     both = {"USB1": Port("fault", None), "USB2": Port("fault", None)}
-    episodes = history(BENCH, [at(0, ports=usb1), at(1, ports=both)], FleetSettings(), T0 + timedelta(minutes=1))
+    episodes = history(BENCH, [at(0, ports=usb1), at(1, ports=both)], Settings(), T0 + timedelta(minutes=1))
     assert [(e.alert.values["ports"], e.end) for e in episodes] == [("USB1, USB2", None),
                                                                    ("USB1", T0 + timedelta(minutes=1))]
 
 
 def test_a_bench_silent_to_this_day_has_an_open_silence() -> None:
-    [silence] = history(BENCH, [at(0)], FleetSettings(), T0 + timedelta(minutes=31))
+    [silence] = history(BENCH, [at(0)], Settings(), T0 + timedelta(minutes=31))
     assert (silence.alert.kind, silence.start, silence.end) == ("silent", T0, None)
-    assert history(BENCH, [at(0)], FleetSettings(), T0 + timedelta(minutes=30)) == []
+    assert history(BENCH, [at(0)], Settings(), T0 + timedelta(minutes=30)) == []

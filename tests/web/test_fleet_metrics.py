@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from sync_server.fleet.alerts import alerts_for
+from sync_server.fleet.metrics import escape_label, fleet_families, render
 from sync_server.services.fleet import BenchState, Port, Sample
-from sync_server.web.fleet_alerts import alerts_for
-from sync_server.web.fleet_metrics import escape_label, fleet_families, render
-from sync_server.web.fleet_settings import FleetSettings
+from sync_server.settings import Settings
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
 _NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
@@ -47,7 +47,7 @@ def state(bench_id: str, **sample: object) -> BenchState:
 
 
 def metrics(*benches: BenchState, suggestions: dict[str, int] | None = None) -> str:
-    alerts = {b.id: alerts_for(b, NOW, FleetSettings()) for b in benches}
+    alerts = {b.id: alerts_for(b, NOW, Settings()) for b in benches}
     return render(fleet_families(benches, alerts, suggestions or {}, NOW))
 
 

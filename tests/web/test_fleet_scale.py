@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from live_server import LiveServer
 from sync_server.clock import ago_iso

@@ -11,16 +11,16 @@ from babel.messages.extract import extract_from_dir
 from sync_server.i18n import LANGUAGES, read_catalogue
 from sync_server.i18n.script import has_cyrillic
 
-WEB = Path(__file__).resolve().parents[2] / "sync_server" / "web"
+SERVER = Path(__file__).resolve().parents[2] / "sync_server"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
 def messages() -> set[str | tuple[str, str]]:
-    """Message ids used by our templates and Python code (engineer B's fleet files included)."""
+    """Message ids used by the templates and the Python code that shows them."""
     found: set[str | tuple[str, str]] = set()
     methods = [("**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
-    for _, _, message, _, _ in extract_from_dir(str(WEB), method_map=methods, keywords=KEYWORDS,
+    for _, _, message, _, _ in extract_from_dir(str(SERVER), method_map=methods, keywords=KEYWORDS,
                                                 options_map={"**.html": {"extensions": "jinja2.ext.i18n"}}):
         found.add(message)
     return found

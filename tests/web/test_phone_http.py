@@ -88,3 +88,18 @@ def test_security_headers(web: Web) -> None:
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_a_text_or_contact_too_long_is_refused_with_the_limit_in_the_reader_s_words(web: Web) -> None:
+    bench_id, token = web.bench()
+    draft_id = str(uuid.uuid4())
+    url = continue_url(web.url, bench_id, token, draft_id, "Klupe", "hr")
+    long_text = _submit(requests.Session(), url, "k" * 2001)
+    assert long_text.status_code == 422
+    assert "Tekst je predug: najviše 2000 znakova." in long_text.text
+    assert 'maxlength="2000"' in long_text.text and 'maxlength="200"' in long_text.text
+    assert "Briše se 90 dana nakon zatvaranja mog prijedloga." in long_text.text  # the retention setting
+    long_contact = _submit(requests.Session(), url, "Klupe", contact="a" * 201, consent="yes")
+    assert long_contact.status_code == 422
+    assert "Kontakt je predug: najviše 200 znakova." in long_contact.text
+    assert web.server.rows("SELECT count(*) FROM suggestions WHERE id = ?", [draft_id]) == [(0,)]

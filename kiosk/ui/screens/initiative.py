@@ -6,7 +6,7 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, DictProperty, StringProperty
 
-from kiosk.ui.links import initiative_url
+from kiosk.core.handoff import initiative_url
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.screens.initiatives import initiative_texts, row_data
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
+from kiosk.core.privacy import contact_details, without_contact_details
 from kiosk.core.store import MAX_SHORT_CHARS, MAX_TEXT_CHARS, InvalidItem
 from kiosk.ui.names import CATEGORIES, translated
-from kiosk.ui.privacy import contact_details, without_contact_details
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.screens.initiatives import initiative_texts
 from kiosk.ui.tr import _
@@ -102,7 +102,7 @@ class SuggestScreen(KioskScreen):
         except InvalidItem:
             self.message = _("This text cannot be sent. Please check it and try again.")
             return
-        self.app.session.record_sent(text, saved.receipt)
+        self.app.session.record_sent(text)
         self.app.suggestion_saved()
         self.on_reset()
         self.app.go("thanks", receipt=saved.receipt)

@@ -5,9 +5,9 @@ from typing import Any
 
 from kivy.properties import BooleanProperty, StringProperty
 
-from kiosk.ui.links import receipt_url
+from kiosk.core.handoff import receipt_url
+from kiosk.core.session import MAX_SUGGESTIONS_PER_SESSION
 from kiosk.ui.screens.base import KioskScreen, load_kv
-from kiosk.ui.session import MAX_SUGGESTIONS_PER_SESSION
 
 load_kv(__file__)
 

@@ -1,1 +1,2 @@
-"""Reusable widgets: the docked keyboard, QR codes, text inputs, buttons and the top bar."""
+"""Reusable widgets: the docked keyboard, QR codes, capped text inputs, choice popups, the idle
+warning and boxes that hide; buttons, chips and the top bar are kv rules in ``common.kv``."""

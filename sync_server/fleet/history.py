@@ -9,8 +9,8 @@ from datetime import datetime
 
 from ..i18n import N_
 from ..services.fleet import BenchState, Sample
-from .fleet_alerts import CRITICAL, Alert, alerts_for
-from .fleet_settings import FleetSettings
+from .alerts import CRITICAL, Alert, alerts_for
+from ..settings import Settings
 
 
 _NO_DATA = Alert("silent", CRITICAL, N_("No data from the bench"))
@@ -23,7 +23,7 @@ class Episode:
     end: datetime | None  # None: still active in the latest sample
 
 
-def history(bench: BenchState, samples: Sequence[Sample], settings: FleetSettings, now: datetime) -> list[Episode]:
+def history(bench: BenchState, samples: Sequence[Sample], settings: Settings, now: datetime) -> list[Episode]:
     """The alert episodes in ``samples`` (oldest first) up to ``now``, newest first."""
     episodes: list[Episode] = []
     # An alert continues while a sample shows it again with the same values (the same ports at fault).

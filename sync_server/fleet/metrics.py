@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..services.fleet import BenchState
-from .fleet_alerts import Alert
+from .alerts import Alert
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 

@@ -13,9 +13,10 @@ import uuid
 import zlib
 from dataclasses import dataclass
 
-from ..db import Database
-from ..i18n import N_
-from ..wire import LANGUAGES
+from .db import Database
+from .i18n import N_
+from .services.benches import handoff_key
+from .wire import LANGUAGES
 
 HANDOFF_INFO = b"smart-bench handoff v1"
 TAG_BYTES = 16
@@ -70,16 +71,15 @@ def read_draft(db: Database, link: str, now: float | None = None) -> Draft:
         raise HandoffError(_BROKEN) from None
     if not isinstance(draft, dict) or not isinstance(draft.get("b"), str):
         raise HandoffError(_BROKEN)
-    row = db.execute("SELECT token_hash, municipality, revoked_at FROM benches WHERE id = ?",
-                     [draft["b"]]).fetchone()
-    if row is None:
+    bench = handoff_key(db, draft["b"])
+    if bench is None:
         raise HandoffError(_BROKEN)  # unknown bench: as good as a forged link
-    expected = hmac.new(key_for(row[0]), payload.encode("ascii"), hashlib.sha256).digest()[:TAG_BYTES]
+    expected = hmac.new(key_for(bench.token_hash), payload.encode("ascii"), hashlib.sha256).digest()[:TAG_BYTES]
     if not hmac.compare_digest(expected, sent_tag):
         raise HandoffError(_BROKEN)
-    if row[2] is not None:
+    if bench.revoked:
         raise HandoffError(N_("This bench has been taken out of service, so its links no longer work."))
-    return _checked(draft, row[1], time.time() if now is None else now)
+    return _checked(draft, bench.municipality, time.time() if now is None else now)
 
 
 def _checked(draft: dict, municipality: str, now: float) -> Draft:

@@ -8,8 +8,8 @@ from datetime import datetime
 
 from ..i18n import N_
 from ..services.fleet import BenchState
-from .fleet_charts import LOCAL_TIME
-from .fleet_settings import FleetSettings
+from .charts import LOCAL_TIME
+from ..settings import Settings
 
 KINDS = ("silent", "controller_error", "charge_fault", "port_fault", "low_battery")
 CRITICAL, WARNING = "critical", "warning"
@@ -24,7 +24,7 @@ class Alert:
     values: dict[str, str] = field(default_factory=dict)  # its placeholders, language-neutral
 
 
-def alerts_for(bench: BenchState, now: datetime, settings: FleetSettings) -> list[Alert]:
+def alerts_for(bench: BenchState, now: datetime, settings: Settings) -> list[Alert]:
     """The alerts active for ``bench`` at ``now``, most severe first; none for a revoked bench."""
     if bench.revoked:
         return []
@@ -56,7 +56,7 @@ def alerts_for(bench: BenchState, now: datetime, settings: FleetSettings) -> lis
     return sorted(found, key=lambda alert: SEVERITY_RANK[alert.severity])
 
 
-def silent_after_s(sync_interval_s: object, settings: FleetSettings) -> float:
+def silent_after_s(sync_interval_s: object, settings: Settings) -> float:
     """How long a bench may stay quiet, given the sync interval its last health report gave. A
     bench saving energy syncs less often (every 30 min in saver mode, every few hours in critical):
     it is silent only after missing two of its own rounds, never sooner than the fleet's
