@@ -57,7 +57,7 @@ release=$prefix/releases/$version
 [[ ! -e $release ]] || die "$version is installed already in $release (remove it to install it again)"
 mkdir -p "$prefix/releases"
 python3 -m venv "$release"
-if ! "$release/bin/pip" install -q --disable-pip-version-check -c "$deploy/constraints-bench.txt" "$wheel[kiosk]"; then
+if ! "$release/bin/pip" install -q --disable-pip-version-check -c "$deploy/constraints-bench.txt" "${wheel}[kiosk]"; then
     rm -rf "$release"
     die "pip could not install $name; nothing was changed"
 fi

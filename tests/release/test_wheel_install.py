@@ -275,3 +275,10 @@ def test_unit_files_verify_and_the_server_is_sandboxed(release: Release, tmp_pat
     bare.write_text(f"[Service]\nExecStart={server_venv}/bin/smart-bench-server serve\n")
     unsafe = systemd_analyze("security", "--offline=yes", bare)
     assert float(re.search(r"Overall exposure level for \S+: ([\d.]+)", unsafe.stdout).group(1)) > 9
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None, reason="shellcheck is not installed")
+def test_the_install_script_passes_shellcheck() -> None:
+    result = subprocess.run(["shellcheck", str(ROOT / "deploy" / "install-bench.sh")], capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stdout
