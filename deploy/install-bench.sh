@@ -46,7 +46,7 @@ if [[ $system == 1 ]]; then
     apt-get update -q
     apt-get install -y -q --no-install-recommends "${DEBIAN_PACKAGES[@]}"
     if ! id bench >/dev/null 2>&1; then
-        groups=dialout,video,input
+        groups=dialout,video,input,audio
         if getent group render >/dev/null; then groups=$groups,render; fi
         useradd --system --create-home --home-dir /var/lib/smart-bench --shell /usr/sbin/nologin \
             --groups "$groups" bench

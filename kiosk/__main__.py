@@ -4,6 +4,8 @@
     python -m kiosk [--config FILE] sync --once   one sync round (--config may also follow ``sync``)
     python -m kiosk demo [...]                    a whole bench on this machine (kiosk.demo)
     python -m kiosk hash-pin                      a diagnostics_pin_hash line for the config
+    python -m kiosk say --language LANG TEXT --out FILE.wav
+                                                  the kiosk's speech of TEXT in a WAV file (kiosk.say)
 
 This module only reads arguments; ``kiosk.composition`` builds the services and runs them.
 """
@@ -13,7 +15,7 @@ import argparse
 import getpass
 import sys
 
-from kiosk import __version__, demo
+from kiosk import __version__, demo, say
 from kiosk.composition import run_kiosk, run_sync_once
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.logs import setup_logging
@@ -34,6 +36,7 @@ def parser() -> argparse.ArgumentParser:
     sync.add_argument("--config", default=argparse.SUPPRESS, metavar="FILE", help="TOML config file (optional)")
     demo.add_arguments(sub.add_parser("demo", help="the bench with a local server and a simulated controller"))
     sub.add_parser("hash-pin", help="ask for a diagnostics PIN twice and print its config line")
+    say.add_arguments(sub.add_parser("say", help="write the kiosk's speech of TEXT to a WAV file"))
     return cli
 
 
@@ -53,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "hash-pin":
         return hash_pin()
+    if args.command == "say":
+        return say.main(args)
     setup_logging()  # text, or JSON lines with SMART_BENCH_LOG_FORMAT=json
     if args.command == "demo":
         return demo.main(args)

@@ -1,7 +1,8 @@
 """The kiosk's composition root: the one place that builds a bench's services from its ``Config``
-(local store, sync client, power monitor, energy policy, backlight, translator) and runs what uses
-them: the Kivy App (``run_kiosk``) or one sync round (``run_sync_once``). ``kiosk.__main__`` and
-``kiosk.demo`` both come here; nothing here reads the command line.
+(local store, sync client, power monitor, energy policy, backlight, translator, the audio guide's
+speaker) and runs what uses them: the Kivy App (``run_kiosk``) or one sync round
+(``run_sync_once``). ``kiosk.__main__`` and ``kiosk.demo`` both come here; nothing here reads the
+command line.
 
 Kivy is configured here, once, before anything imports its Window: that is why the UI modules are
 imported inside ``run_kiosk`` and not at the top.
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from hardware.link import PowerMonitor
 from kiosk.core.config import Config
 from kiosk.core.energy import EnergyPolicy, detect_backlight
+from kiosk.core.speech import Speaker
 from kiosk.core.store import BenchStore
 from kiosk.core.sync import SyncClient, SyncFailed
 from kiosk.i18n.translator import Translator
@@ -48,9 +50,11 @@ def run_kiosk(config: Config, *, fullscreen: bool,
             cleanup.callback(monitor.close)
         store = cleanup.enter_context(BenchStore(config.store_path))
         sync = SyncClient(config) if config.token else None  # the App stops it when it stops
+        speech = Speaker()  # the audio guide's voice on the bench's audio output
+        cleanup.callback(speech.close)
         app = KioskApp(Services(config=config, store=store, translator=Translator(config.languages),
                                 energy=EnergyPolicy(config.energy), backlight=detect_backlight(),
-                                monitor=monitor, sync=sync))
+                                monitor=monitor, sync=sync, speech=speech))
         if on_start is not None:
             on_start(app)
         if sync is not None:

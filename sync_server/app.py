@@ -48,9 +48,10 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
                   description="The bench ↔ server API. Errors are RFC 9457 problem+json.")
     app.state.context = context
     handlers.install(app)
-    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
     app.include_router(bench_api(settings))
-    web.install(app)  # phone pages, moderation, portal, membership, fleet
+    web.install(app)  # phone pages, moderation, portal, membership, open data, photos, fleet
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:

@@ -166,15 +166,46 @@ CREATE TABLE ngo_applications (
 );
 """
 
-# Version 3: people can be disabled (their sessions end, they cannot log in) and be given a
+# Moderation at volume (issue #12): the queue sorted by the date written, fast counts of hidden
+# items, per-municipality decline-reason templates, photos of initiatives.
+SCHEMA_V3_MODERATION = """
+CREATE INDEX suggestions_queue_written ON suggestions(municipality, state, created_at);
+CREATE INDEX suggestions_hidden ON suggestions(municipality, state) WHERE hidden_at IS NOT NULL;
+CREATE INDEX audit_actor ON audit(actor, id);
+CREATE TABLE decline_templates (
+    id INTEGER PRIMARY KEY,
+    municipality TEXT NOT NULL REFERENCES municipalities(slug),
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (municipality, text)
+);
+CREATE TABLE initiative_photos (
+    id TEXT PRIMARY KEY,
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    large BLOB NOT NULL,
+    thumb BLOB NOT NULL,
+    thumb_width INTEGER NOT NULL,
+    thumb_height INTEGER NOT NULL,
+    alt TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX initiative_photos_by_initiative ON initiative_photos(initiative_id, position);
+"""
+
+# Version 4: people can be disabled (their sessions end, they cannot log in) and be given a
 # one-time password by an administrator, which lets them in once, only to choose their own.
-SCHEMA_V3_PEOPLE = """
+SCHEMA_V4_PEOPLE = """
 ALTER TABLE users ADD COLUMN disabled_at TEXT;
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
 """
 
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_PEOPLE)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_PEOPLE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

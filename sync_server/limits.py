@@ -17,18 +17,23 @@ class BodyLimitMiddleware:
     """Reads request bodies up to a limit, inflates gzip bodies up to the same limit, and hands the
     app the plain body. Oversized bodies are refused before they are read: on Content-Length, or
     as soon as the counted bytes pass the limit (chunked uploads), so 10 MB never sit in memory.
+    Photo uploads (a POST to a path ending in /photos) have a limit of their own.
     """
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_upload_bytes: int | None = None) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes or max_body_bytes
+
+    def _limit(self, scope: Scope) -> int:
+        return self.max_upload_bytes if scope["path"].endswith("/photos") else self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"].encode() not in _BODY_METHODS:
             await self.app(scope, receive, send)
             return
         try:
-            body, headers = await self._read(scope, receive)
+            body, headers = await self._read(scope, receive, self._limit(scope))
         except Problem as problem:
             await problem_response(problem)(scope, receive, send)
             return
@@ -43,19 +48,19 @@ class BodyLimitMiddleware:
 
         await self.app({**scope, "headers": headers}, replay, send)
 
-    def _too_large(self) -> Problem:
-        return Problem(413, "body-too-large", f"the request body exceeds {self.max_body_bytes} bytes",
-                       limit=self.max_body_bytes)
+    @staticmethod
+    def _too_large(limit: int) -> Problem:
+        return Problem(413, "body-too-large", f"the request body exceeds {limit} bytes", limit=limit)
 
-    async def _read(self, scope: Scope, receive: Receive) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    async def _read(self, scope: Scope, receive: Receive, limit: int) -> tuple[bytes, list[tuple[bytes, bytes]]]:
         headers = [(k, v) for k, v in scope["headers"] if k not in (b"content-length", b"content-encoding")]
         encoding = b""
         for key, value in scope["headers"]:
             if key == b"content-length":
                 if not value.strip().isdigit():
                     raise Problem(400, "bad-content-length", "Content-Length is not a number")
-                if int(value) > self.max_body_bytes:
-                    raise self._too_large()
+                if int(value) > limit:
+                    raise self._too_large(limit)
             elif key == b"content-encoding":
                 encoding = value.strip().lower()
         if encoding not in (b"", b"identity", b"gzip"):
@@ -68,26 +73,26 @@ class BodyLimitMiddleware:
                 raise Problem(400, "incomplete-body", "the client went away before sending the body")
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body_bytes:
-                raise self._too_large()
+            if size > limit:
+                raise self._too_large(limit)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
         if encoding == b"gzip":
-            body = self._gunzip(body)
+            body = self._gunzip(body, limit)
         headers.append((b"content-length", str(len(body)).encode()))
         return body, headers
 
-    def _gunzip(self, data: bytes) -> bytes:
+    def _gunzip(self, data: bytes, limit: int) -> bytes:
         """Inflate all gzip members, never producing more than the limit (zip bombs stop early)."""
         out = bytearray()
         try:
             while data:
                 inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-                out += inflater.decompress(data, self.max_body_bytes + 1 - len(out))
-                if len(out) > self.max_body_bytes or inflater.unconsumed_tail:
-                    raise self._too_large()
+                out += inflater.decompress(data, limit + 1 - len(out))
+                if len(out) > limit or inflater.unconsumed_tail:
+                    raise self._too_large(limit)
                 if not inflater.eof:
                     raise Problem(400, "bad-gzip", "the gzip body is truncated")
                 data = inflater.unused_data

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .db import Database
+from .i18n.script import to_latin
 from .services.initiatives import create_initiative, publish_initiative, start_initiative
 from .services.people import SYSTEM
 
@@ -37,20 +38,6 @@ SAMPLE = (
                "body": "Inicijativa cijele Mreže za participativnu demokratiju."},
     }),
 )
-
-
-_CYRILLIC = dict(zip(
-    "абвгдђежзијклљмнњопрстћуфхцчџшАБВГДЂЕЖЗИЈКЛЉМНЊОПРСТЋУФХЦЧЏШ",
-    ["a", "b", "v", "g", "d", "đ", "e", "ž", "z", "i", "j", "k", "l", "lj", "m", "n", "nj", "o", "p", "r",
-     "s", "t", "ć", "u", "f", "h", "c", "č", "dž", "š",
-     "A", "B", "V", "G", "D", "Đ", "E", "Ž", "Z", "I", "J", "K", "L", "Lj", "M", "N", "Nj", "O", "P", "R",
-     "S", "T", "Ć", "U", "F", "H", "C", "Č", "Dž", "Š"],
-))
-
-
-def to_latin(text: str) -> str:
-    """Serbian Cyrillic to Latin: an exact letter mapping (the reverse is not, so write Cyrillic)."""
-    return "".join(_CYRILLIC.get(c, c) for c in text)
 
 
 def _with_latin(texts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:

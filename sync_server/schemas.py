@@ -105,6 +105,20 @@ class InitiativeText(BaseModel):
     body: str
 
 
+class Photo(BaseModel):
+    """A photo of an initiative: both sizes as JPEG under the server's address, their pixel sizes,
+    and the SHA-256 of the large file (a bench whose copy has another hash fetches it again)."""
+    id: str
+    sha256: str
+    url: str
+    width: int
+    height: int
+    thumb_url: str
+    thumb_width: int
+    thumb_height: int
+    alt: str
+
+
 class Initiative(BaseModel):
     id: str
     municipality: str | None
@@ -114,6 +128,7 @@ class Initiative(BaseModel):
     original_language: str
     support_count: int
     updated_at: str
+    photos: list[Photo] = []
 
 
 class Feed(BaseModel):

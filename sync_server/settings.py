@@ -16,6 +16,12 @@ class Settings(BaseSettings):
 
     # Request size: checked on Content-Length, on the bytes read and after gzip decompression.
     max_body_bytes: int = Field(1 << 20, gt=0)
+    # Photos of initiatives: the file a moderator uploads, and the whole upload request around it
+    # (a file a little over the limit still reaches the page that says so in words); the pixels a
+    # photo may claim before it is decoded (more is a decompression bomb).
+    max_photo_bytes: int = Field(10 << 20, gt=0)
+    max_upload_bytes: int = Field(12 << 20, gt=0)
+    max_photo_pixels: int = Field(40_000_000, gt=0)
     max_batch_items: int = Field(500, gt=0)
     # A suggestion longer than max_text_chars is rejected as an item; one longer than
     # hard_text_chars is a broken or hostile client, so the whole request is refused.

@@ -64,7 +64,7 @@ def test_serbian_latin_is_derived_the_same_on_both_sides(text: str) -> None:
     assert bench_text.cyrillic_to_latin(text) == server_script.to_latin(text)
 
 
-@pytest.mark.parametrize("cyrillic", ["Жепче", "Љубиње", "ЏЕП", "њива", "Ђорђе Ћоровић"])
+@pytest.mark.parametrize("cyrillic", ["Жепче", "Љубиње", "ЏЕП", "њива", "Ђорђе Ћоровић", "ЉУБИЊЕ", "ПУЉ", "Џ.", "аЉ"])
 def test_known_towns_and_names_agree(cyrillic: str) -> None:
     assert bench_text.cyrillic_to_latin(cyrillic) == server_script.to_latin(cyrillic)
 

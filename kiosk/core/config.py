@@ -13,6 +13,7 @@ looks like this (all keys optional)::
     idle_timeout_s = 90                 # back to the start screen after this long untouched
     diagnostics_pin_hash = "scrypt$…"   # make one with `python -m kiosk hash-pin`
     data_dir = "/var/lib/smart-bench"
+    photo_cache_mb = 64                 # initiatives' photos kept in the store; oldest unused go first
 
     [energy]                            # see kiosk.core.energy.EnergyThresholds
     saver_enter_pct = 40
@@ -29,7 +30,7 @@ case, with the table as a prefix for ``[energy]`` keys:
 ``SMART_BENCH_BENCH_ID``, ``SMART_BENCH_MUNICIPALITY``, ``SMART_BENCH_SERVER_URL``,
 ``SMART_BENCH_TOKEN``, ``SMART_BENCH_SERIAL_PORTS`` and ``SMART_BENCH_COMMAND_PORTS`` and
 ``SMART_BENCH_LANGUAGES`` (comma-separated lists), ``SMART_BENCH_IDLE_TIMEOUT_S``,
-``SMART_BENCH_DIAGNOSTICS_PIN_HASH``, ``SMART_BENCH_DATA_DIR``, and ``SMART_BENCH_ENERGY_<KEY>``
+``SMART_BENCH_DIAGNOSTICS_PIN_HASH``, ``SMART_BENCH_DATA_DIR``, ``SMART_BENCH_PHOTO_CACHE_MB``, and ``SMART_BENCH_ENERGY_<KEY>``
 (e.g. ``SMART_BENCH_ENERGY_MIN_DWELL_S=900``).
 
 Bad values raise ``ConfigError`` whose message names the key, where it came from (file and line,
@@ -79,6 +80,7 @@ class Config:
     diagnostics_pin_hash: str = DEMO_PIN_HASH
     energy: EnergyThresholds = EnergyThresholds()
     data_dir: Path = Path.home() / ".local" / "share" / "smart-bench"
+    photo_cache_mb: float = 64.0
     # Where the values came from, for the diagnostics screen (which words it in the reader's language).
     config_file: Path | None = None
     env_overrides: tuple[str, ...] = ()
@@ -86,6 +88,10 @@ class Config:
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    @property
+    def photo_cache_bytes(self) -> int:
+        return int(self.photo_cache_mb * 1024 * 1024)
 
     @property
     def store_path(self) -> Path:
@@ -187,6 +193,7 @@ _TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "idle_timeout_s": _positive_number,
     "diagnostics_pin_hash": _pin_hash,
     "data_dir": lambda value: Path(_text(value)).expanduser(),
+    "photo_cache_mb": _positive_number,
 }
 _ENERGY_KEYS = tuple(spec.name for spec in fields(EnergyThresholds))
 

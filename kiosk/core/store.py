@@ -8,7 +8,9 @@
 - the receipt status of suggestions as the server last reported it;
 - power telemetry in a bounded ring (full resolution for a day, then one sample per 10 minutes,
   and a hard cap on rows);
-- sync cursors.
+- sync cursors;
+- the initiatives' photos (JPEG, as the server made them) within a byte budget: what no
+  initiative lists any more goes first, then the least recently shown.
 
 Durability: WAL journal with ``synchronous=FULL``, every write in ``BEGIN IMMEDIATE``; when
 ``add_suggestion`` returns, the suggestion survives a power cut.
@@ -60,6 +62,9 @@ _WORD = re.compile(r"\w+")
 _ROWS_PER_INITIATIVE = 8  # search rows: one per language, with room for more languages
 _MAX_QUERY_WORDS = 8
 _SHORT_WORD = 3
+# A shown photo's "last used" time is written at most this often.
+_TOUCH_INTERVAL_S = 600
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 # Control characters other than tab and newline: the server rejects texts that contain them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -145,6 +150,25 @@ def _initiative_id(value: str | None) -> str | None:
         raise InvalidItem("invalid_initiative", f"not an initiative id: {value!r}") from None
 
 
+def _photo_entries(photos: Any) -> list[dict[str, Any]]:
+    """The feed's photo entries the bench can use: a content hash, both URLs on the server (a
+    path, never another host) and the sizes; anything else is dropped."""
+    usable = []
+    for photo in photos if isinstance(photos, list) else []:
+        if not isinstance(photo, dict) or not _SHA256.match(str(photo.get("sha256", ""))):
+            continue
+        urls = [str(photo.get(key, "")) for key in ("url", "thumb_url")]
+        if not all(u.startswith("/") and not u.startswith("//") for u in urls):
+            continue
+        sizes = [photo.get(key) for key in ("width", "height", "thumb_width", "thumb_height")]
+        if not all(isinstance(v, int) and 0 < v <= 10_000 for v in sizes):
+            continue
+        usable.append({"sha256": photo["sha256"], "url": urls[0], "thumb_url": urls[1],
+                       "width": sizes[0], "height": sizes[1], "thumb_width": sizes[2], "thumb_height": sizes[3],
+                       "alt": str(photo.get("alt") or "")[:200]})
+    return usable
+
+
 def fts_query(text: str) -> str | None:
     """An FTS5 query for what a person typed: every word folded, quoted and prefix-matched
     ("mostar zep" -> '"mostar"* "zep"*'), so no input can be FTS5 syntax. None if no words.
@@ -209,8 +233,15 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
     db["cursors"].create({"name": str, "value": str}, pk="name")
 
 
+def _schema_v2_photos(db: sqlite_utils.Database) -> None:
+    db.execute("ALTER TABLE initiatives ADD COLUMN photos TEXT NOT NULL DEFAULT '[]'")
+    db["photo_cache"].create({"sha256": str, "size": str, "data": bytes, "bytes": int, "last_used": float},
+                             pk=("sha256", "size"), not_null={"data", "bytes", "last_used"})
+    db["photo_cache"].create_index(["last_used"])
+
+
 # Index i migrates from version i to i + 1. Append, never edit: benches in the field run them.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_v1,)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_v1, _schema_v2_photos)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -318,6 +349,7 @@ class BenchStore:
             "category": item.get("category"), "original_language": item.get("original_language"),
             "support_count": item.get("support_count") or 0, "updated_at": item.get("updated_at"),
             "texts": json.dumps(item.get("texts") or {}, ensure_ascii=False),
+            "photos": json.dumps(_photo_entries(item.get("photos")), ensure_ascii=False),
         } for item in items), pk="id")
         search_rows = []
         for item in items:
@@ -334,13 +366,13 @@ class BenchStore:
     @staticmethod
     def _initiative(row: sqlite3.Row | tuple) -> dict[str, Any]:
         (id_, municipality, status, category, original_language, support_count, updated_at,
-         texts) = row
+         texts, photos) = row
         return {"id": id_, "municipality": municipality, "status": status, "category": category,
                 "texts": json.loads(texts), "original_language": original_language,
-                "support_count": support_count, "updated_at": updated_at}
+                "support_count": support_count, "updated_at": updated_at, "photos": json.loads(photos)}
 
     _INITIATIVE_COLUMNS = ("id, municipality, status, category, original_language, support_count, "
-                           "updated_at, texts")
+                           "updated_at, texts, photos")
 
     def initiative(self, initiative_id: str) -> dict[str, Any] | None:
         """One initiative in the feed's shape, or None."""
@@ -371,6 +403,60 @@ class BenchStore:
         marks = ", ".join("?" * len(ids))
         rows = self.conn.execute(f"SELECT {self._INITIATIVE_COLUMNS} FROM initiatives WHERE id IN ({marks})", ids)
         return [self._initiative(row) for row in rows]
+
+    # --- photos -----------------------------------------------------------------------------
+
+    def wanted_photos(self) -> list[dict[str, str]]:
+        """Photo files the initiatives list and the cache lacks: {"sha256", "size", "url"}, the
+        thumbnails first (the list shows them), newest initiatives first."""
+        have = set(self.conn.execute("SELECT sha256, size FROM photo_cache"))
+        wanted: list[dict[str, str]] = []
+        rows = self.conn.execute("SELECT photos FROM initiatives WHERE photos != '[]' ORDER BY updated_at DESC")
+        entries = [photo for (photos,) in rows for photo in json.loads(photos)]
+        for size, key in (("thumb", "thumb_url"), ("large", "url")):
+            wanted += [{"sha256": p["sha256"], "size": size, "url": p[key]} for p in entries
+                       if (p["sha256"], size) not in have]
+        return wanted
+
+    def put_photo(self, sha256: str, size: str, data: bytes, budget_bytes: int) -> None:
+        """Keep one photo file, then evict until the cache fits ``budget_bytes``: files no
+        initiative lists first, then the least recently shown; never the one just stored."""
+        now = time.time()
+        with self._writing():
+            self.conn.execute("INSERT OR REPLACE INTO photo_cache (sha256, size, data, bytes, last_used) "
+                              "VALUES (?, ?, ?, ?, ?)", [sha256, size, data, len(data), now])
+            listed = {p["sha256"] for (photos,) in self.conn.execute("SELECT photos FROM initiatives")
+                      for p in json.loads(photos)}
+            total = self.conn.execute("SELECT coalesce(sum(bytes), 0) FROM photo_cache").fetchone()[0]
+            rows = self.conn.execute("SELECT sha256, size, bytes, last_used FROM photo_cache "
+                                     "WHERE NOT (sha256 = ? AND size = ?)", [sha256, size]).fetchall()
+            for old_sha, old_size, old_bytes, _ in sorted(rows, key=lambda r: (r[0] in listed, r[3])):
+                if total <= budget_bytes:
+                    break
+                self.conn.execute("DELETE FROM photo_cache WHERE sha256 = ? AND size = ?", [old_sha, old_size])
+                total -= old_bytes
+
+    def evict_unlisted_photos(self) -> None:
+        """Drop the files of photos no initiative lists any more."""
+        listed = sorted({p["sha256"] for (photos,) in self.conn.execute("SELECT photos FROM initiatives")
+                         for p in json.loads(photos)})
+        with self._writing():
+            self.conn.execute(f"DELETE FROM photo_cache WHERE sha256 NOT IN ({', '.join('?' * len(listed))})", listed)
+
+    def photo(self, sha256: str, size: str) -> bytes | None:
+        """A cached photo file ("thumb" or "large"), marked as just used; None if not (yet) here."""
+        row = self.conn.execute("SELECT data, last_used FROM photo_cache WHERE sha256 = ? AND size = ?",
+                                [sha256, size]).fetchone()
+        if row is None:
+            return None
+        if time.time() - row[1] > _TOUCH_INTERVAL_S:  # spare the SD card a write per screen
+            with self._writing():
+                self.conn.execute("UPDATE photo_cache SET last_used = ? WHERE sha256 = ? AND size = ?",
+                                  [time.time(), sha256, size])
+        return bytes(row[0])
+
+    def photo_cache_bytes(self) -> int:
+        return self.conn.execute("SELECT coalesce(sum(bytes), 0) FROM photo_cache").fetchone()[0]
 
     # --- the outbox -------------------------------------------------------------------------
 
@@ -413,6 +499,12 @@ class BenchStore:
             self.db["supports"].insert({"id": support.id, "created_at": support.created_at,
                                         "initiative_id": support.initiative_id})
         return support
+
+    def pending_supports(self) -> dict[str, int]:
+        """Per initiative, this bench's supports not sent yet: the server's count lacks them so far."""
+        rows = self.conn.execute("SELECT initiative_id, count(*) FROM supports WHERE sync_state = ? "
+                                 "GROUP BY initiative_id", [PENDING])
+        return dict(rows.fetchall())
 
     @staticmethod
     def _check_kind(kind: str) -> str:

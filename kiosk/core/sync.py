@@ -14,6 +14,7 @@ UI thread with ``Clock.schedule_once``).
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import logging
 import random
@@ -39,6 +40,9 @@ TELEMETRY_BATCH = 500
 STATUS_CHECKS_PER_ROUND = 20
 STATUS_REFRESH_S = 15 * 60
 FINAL_STATES = ("declined", "merged")
+# Photos: a few per round (a round must stay short on a weak link), none larger than this.
+PHOTOS_PER_ROUND = 12
+MAX_PHOTO_BYTES = 4 << 20
 CONNECT_TIMEOUT_S, READ_TIMEOUT_S = 5.0, 30.0
 BACKOFF_BASE_S, BACKOFF_CAP_S = 2.0, 300.0
 DEFAULT_INTERVAL_S = 60.0
@@ -70,6 +74,7 @@ class RoundReport:
     sent: dict[str, int]  # items the server accepted, per kind ("suggestions", "supports", "telemetry")
     rejected: dict[str, int]
     initiatives_changed: int
+    photos_fetched: int = 0
 
 
 # Statuses that refuse a request for its content: only these may split a batch and, for a
@@ -105,7 +110,8 @@ class ServerApi:
     """The bench API over one requests session: JSON in, JSON out, failures as SyncFailed."""
 
     def __init__(self, server_url: str, token: str, session: requests.Session | None = None) -> None:
-        self.base = server_url.rstrip("/") + API
+        self.root = server_url.rstrip("/")
+        self.base = self.root + API
         self.session = session or requests.Session()
         self.session.headers.update({"Authorization": f"Bearer {token}", "Accept": "application/json"})
 
@@ -117,9 +123,13 @@ class ServerApi:
     def get(self, path: str, params: dict[str, str] | None = None) -> requests.Response:
         return self._call("GET", path, params=params)
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> requests.Response:
+    def fetch(self, path: str) -> requests.Response:
+        """A file the feed names by its path on the server (an initiative's photo)."""
+        return self._call("GET", path, root=True)
+
+    def _call(self, method: str, path: str, root: bool = False, **kwargs: Any) -> requests.Response:
         try:
-            response = self.session.request(method, self.base + path,
+            response = self.session.request(method, (self.root if root else self.base) + path,
                                             timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), **kwargs)
         except requests.RequestException as error:
             raise SyncFailed(f"server not reachable: {type(error).__name__}") from error
@@ -145,8 +155,10 @@ class SyncRound:
     """One round against one store. Each step commits what the server confirmed before the
     next request, so a round cut anywhere loses nothing and repeats little."""
 
-    def __init__(self, store: BenchStore, api: ServerApi, health: Callable[[], dict[str, Any]]) -> None:
+    def __init__(self, store: BenchStore, api: ServerApi, health: Callable[[], dict[str, Any]],
+                 photo_budget_bytes: int = 0) -> None:
         self.store, self.api, self.health = store, api, health
+        self.photo_budget_bytes = photo_budget_bytes
         self.sent = {"suggestions": 0, "supports": 0, "telemetry": 0}
         self.rejected = {"suggestions": 0, "supports": 0, "telemetry": 0}
 
@@ -155,9 +167,10 @@ class SyncRound:
             self.push_outbox(kind)
         self.push_telemetry()
         changed = self.pull_initiatives()
+        photos = self.pull_photos()
         if check_statuses:
             self.refresh_statuses()
-        return RoundReport(dict(self.sent), dict(self.rejected), changed)
+        return RoundReport(dict(self.sent), dict(self.rejected), changed, photos)
 
     def push_outbox(self, kind: str) -> None:
         while batch := self.store.pending_batch(kind, BATCH_SIZE):
@@ -218,6 +231,26 @@ class SyncRound:
         feed = self.api.json(response)
         self.store.apply_initiatives(feed)
         return len(feed.get("items") or []) + len(feed.get("deleted") or [])
+
+    def pull_photos(self) -> int:
+        """Fetch photos the initiatives list and the store lacks, while the cache has room: a
+        budget smaller than all photos keeps the most recently shown, without fetching the same
+        files again every round. A large file must match the feed's content hash."""
+        self.store.evict_unlisted_photos()
+        fetched = 0
+        for wanted in self.store.wanted_photos()[:PHOTOS_PER_ROUND]:
+            if self.store.photo_cache_bytes() >= self.photo_budget_bytes:
+                break
+            response = self.api.fetch(wanted["url"])
+            data = response.content if response.status_code == 200 else b""
+            if not data.startswith(b"\xff\xd8") or len(data) > MAX_PHOTO_BYTES or (
+                    wanted["size"] == "large" and hashlib.sha256(data).hexdigest() != wanted["sha256"]):
+                log.warning("photo %s (%s) not usable: HTTP %s, %d bytes", wanted["sha256"][:12], wanted["size"],
+                            response.status_code, len(data))
+                continue
+            self.store.put_photo(wanted["sha256"], wanted["size"], data, self.photo_budget_bytes)
+            fetched += 1
+        return fetched
 
     def refresh_statuses(self) -> None:
         """What became of the newest suggestions of this bench, for the screen that shows it."""
@@ -302,7 +335,8 @@ class SyncClient:
         api = ServerApi(self.config.server_url, self.config.token, session or self.session_factory())
         check_statuses = time.monotonic() - self._last_status_check >= STATUS_REFRESH_S
         try:
-            report = SyncRound(store, api, lambda: self._health(store)).run(check_statuses)
+            report = SyncRound(store, api, lambda: self._health(store),
+                               self.config.photo_cache_bytes).run(check_statuses)
         except SyncFailed as error:
             self._failures += 1
             self._publish(store, online=not isinstance(error.__cause__, requests.RequestException),

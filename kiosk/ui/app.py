@@ -27,6 +27,7 @@ from kiosk.core.session import Session
 from kiosk.core.store import BenchStore, telemetry_sample
 from kiosk.i18n.translator import Translator
 from kiosk.ui.frames import FrameGovernor
+from kiosk.ui.guide import AudioGuide
 from kiosk.ui.idle import IdleWatch
 from kiosk.ui.names import LANGUAGE_NAMES
 from kiosk.ui.tr import tr
@@ -52,6 +53,7 @@ class Services:
     backlight: Backlight = NullBacklight()
     monitor: Any = None  # hardware.link.PowerMonitor, or None without a controller
     sync: Any = None  # kiosk.core.sync.SyncClient, or None when not syncing
+    speech: Any = None  # kiosk.core.speech.Speaker, or None: the audio guide stays silent
 
 
 class KioskApp(App):
@@ -86,6 +88,11 @@ class KioskApp(App):
         from kiosk.ui.screens import SCREENS  # after common.kv: screen rules use its classes
 
         Window.clearcolor = (0, 0, 0, 1)
+        # Bound before the App's own touch handler, so that one runs first (Kivy calls the last
+        # bound first) and every touch counts against the idle reset, also those the guide takes.
+        speech = self.services.speech
+        self.guide = AudioGuide(self, speak=speech.say if speech else lambda *_: None,
+                                silence=speech.stop if speech else lambda: None)
         Window.bind(on_request_close=lambda *_: True, on_touch_down=self._on_any_touch,
                     on_key_down=self._on_any_key)
         self.frames = FrameGovernor(self.services.energy.plan.max_fps)
@@ -127,12 +134,16 @@ class KioskApp(App):
         return False
 
     def _idle_warn(self, seconds_left: int) -> None:
+        first = self.idle_warning.get_parent_window() is None
         self.idle_warning.show(seconds_left)
+        if first and self.guide.on:
+            self.guide.say(self.guide.screen_text())  # the warning, read to who cannot see it
 
     def reset_session(self) -> None:
         """Back to the start for the next person: the session and all typing are wiped
         (saved suggestions are in the store already)."""
         self.session = Session()
+        self.guide.stop(quietly=True)
         for screen in self.manager.screens:
             screen.on_reset()
         self.set_language(self.config_.default_language)

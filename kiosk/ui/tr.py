@@ -1,6 +1,7 @@
-"""The translator as kv sees it: ``tr._("Touch anywhere to start")`` in a kv rule re-evaluates when the
-language changes, because kv binds to the ``_`` attribute and this observable calls those bindings
-on every switch. The App points it at the injected Translator and language."""
+"""The translator as kv sees it: ``tr._("Touch anywhere to start")`` (or ``tr.ngettext(...)``) in a kv
+rule re-evaluates when the language changes, because kv binds to the ``_`` (``ngettext``) attribute
+and this observable calls those bindings on every switch. The App points it at the injected
+Translator and language."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -8,6 +9,9 @@ from typing import Any, Callable
 from kivy.event import Observable
 
 from kiosk.i18n.translator import Translator
+
+
+TRANSLATING = ("_", "ngettext")  # the attributes a kv rule may bind to
 
 
 class ObservableTranslation(Observable):
@@ -19,6 +23,11 @@ class ObservableTranslation(Observable):
 
     def _(self, text: str) -> str:
         return self.translator.gettext(self.language, text) if self.translator else text
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if self.translator is None:
+            return singular if n == 1 else plural
+        return self.translator.ngettext(self.language, singular, plural, n)
 
     def switch(self, translator: Translator, language: str) -> None:
         self.translator, self.language = translator, language
@@ -32,17 +41,18 @@ class ObservableTranslation(Observable):
         self._observers = alive
 
     def fbind(self, name: str, func: Callable, *largs: Any, **kwargs: Any) -> int:
-        if name == "_":
+        if name in TRANSLATING:
             self._observers.append((func, largs, kwargs))
             return len(self._observers)
         return super().fbind(name, func, *largs, **kwargs)
 
     def funbind(self, name: str, func: Callable, *largs: Any, **kwargs: Any) -> None:
-        if name == "_":
+        if name in TRANSLATING:
             self._observers = [o for o in self._observers if o != (func, largs, kwargs)]
         else:
             super().funbind(name, func, *largs, **kwargs)
 
 
 tr = ObservableTranslation()
-_ = tr._  # for Python code: the same lookup, read at call time
+_ = tr._  # for Python code: the same lookups, read at call time
+ngettext = tr.ngettext

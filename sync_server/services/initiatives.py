@@ -15,6 +15,7 @@ from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
 from .intake import intake
 from .people import require_moderator
+from .photos import photos_of
 
 VISIBLE = ("published", "in_progress", "done")
 # Allowed moves; back to draft is "unpublish", which benches see as a deletion.
@@ -166,15 +167,25 @@ def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejectio
 COLUMNS = "id, municipality, status, category, original_language, support_count, updated_at"
 
 
+def photo_entry(photo: dict[str, Any]) -> dict[str, Any]:
+    """A photo as the feed lists it: where to fetch both sizes, their pixel sizes, and the
+    content hash (SHA-256 of the large JPEG) that tells a bench whether its copy is current."""
+    return {"id": photo["id"], "sha256": photo["sha256"], "url": f"/photos/{photo['id']}.jpg",
+            "width": photo["width"], "height": photo["height"], "thumb_url": f"/photos/{photo['id']}-thumb.jpg",
+            "thumb_width": photo["thumb_width"], "thumb_height": photo["thumb_height"], "alt": photo["alt"]}
+
+
 def describe(db: Database, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Initiative rows (id, municipality, status, category, original_language, support_count,
-    updated_at) as the wire format, with texts in every language they have."""
+    updated_at) as the wire format, with texts in every language they have and photos."""
     items = [
         {"id": r[0], "municipality": r[1], "status": r[2], "category": r[3], "texts": {},
          "original_language": r[4], "support_count": r[5], "updated_at": r[6]}
         for r in rows
     ]
     by_id = {item["id"]: item for item in items}
+    for initiative_id, photos in photos_of(db, list(by_id)).items():
+        by_id[initiative_id]["photos"] = [photo_entry(p) for p in photos]
     if by_id:
         marks = ", ".join("?" for _ in by_id)
         for initiative_id, language, *fields in db.execute(

@@ -50,25 +50,29 @@ def ingest_suggestions(db: Database, bench: Bench, items: list[SuggestionIn | Re
     return intake(db, bench, "suggestions", items, store)
 
 
-def _move(db: Database, actor: str, suggestion_id: str, to_state: str, *, note: str | None = None,
-          decline_reason: str | None = None, merged_into: str | None = None) -> None:
-    """Change the state, audited. `note` and `decline_reason` are public: the citizen reads them
-    on the receipt status page, so they must not name people."""
+def move(db: Database, actor: str, suggestion_id: str, to_state: str, *, note: str | None = None,
+         decline_reason: str | None = None, merged_into: str | None = None) -> None:
+    """Change the state, audited; call inside a transaction. `note` and `decline_reason` are
+    public: the citizen reads them on the receipt status page, so they must not name people."""
+    row = db.execute("SELECT state, municipality FROM suggestions WHERE id = ?", [suggestion_id]).fetchone()
+    if row is None:
+        raise NotFound(f"no suggestion {suggestion_id}")
+    state, municipality = row
+    require_moderator(db, actor, municipality)
+    if to_state not in TRANSITIONS.get(state, ()):
+        raise InvalidTransition(f"a suggestion cannot go from {state} to {to_state}")
+    if merged_into is not None and get_initiative(db, merged_into) is None:
+        raise NotFound(f"no initiative {merged_into}")
+    db.execute(
+        "UPDATE suggestions SET state = ?, decline_reason = ?, merged_into = ?, closed_at = ? WHERE id = ?",
+        [to_state, decline_reason, merged_into, now_iso() if to_state in CLOSED else None, suggestion_id],
+    )
+    audit.record(db, actor, "suggestion", suggestion_id, "status", state, to_state, note)
+
+
+def _move(db: Database, actor: str, suggestion_id: str, to_state: str, **details: str | None) -> None:
     with transaction(db):
-        row = db.execute("SELECT state, municipality FROM suggestions WHERE id = ?", [suggestion_id]).fetchone()
-        if row is None:
-            raise NotFound(f"no suggestion {suggestion_id}")
-        state, municipality = row
-        require_moderator(db, actor, municipality)
-        if to_state not in TRANSITIONS.get(state, ()):
-            raise InvalidTransition(f"a suggestion cannot go from {state} to {to_state}")
-        if merged_into is not None and get_initiative(db, merged_into) is None:
-            raise NotFound(f"no initiative {merged_into}")
-        db.execute(
-            "UPDATE suggestions SET state = ?, decline_reason = ?, merged_into = ?, closed_at = ? WHERE id = ?",
-            [to_state, decline_reason, merged_into, now_iso() if to_state in CLOSED else None, suggestion_id],
-        )
-        audit.record(db, actor, "suggestion", suggestion_id, "status", state, to_state, note)
+        move(db, actor, suggestion_id, to_state, **details)
 
 
 def confirm_suggestion(db: Database, actor: str, suggestion_id: str, note: str | None = None) -> None:
@@ -99,8 +103,12 @@ def status_by_receipt(db: Database, code: str) -> dict[str, Any] | None:
         return None
     suggestion_id, state, received_at, decline_reason, merged_into = row
     history = [{"state": "received", "at": received_at, "note": None}]
-    history += [{"state": e["to_state"], "at": e["at"], "note": e["note"]}
-                for e in audit.history(db, "suggestion", suggestion_id) if e["action"] == "status"]
+    # an undone decision is taken back from the citizen's history too
+    for e in audit.history(db, "suggestion", suggestion_id):
+        if e["action"] == "status":
+            history.append({"state": e["to_state"], "at": e["at"], "note": e["note"]})
+        elif e["action"] == "undo" and e["from_state"] != e["to_state"] and len(history) > 1:
+            history.pop()
     initiative = get_initiative(db, merged_into) if merged_into else None
     if initiative is not None and initiative["status"] not in ("published", "in_progress", "done"):
         initiative = None

@@ -3,18 +3,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Request
+from fastapi import Depends, Request
 
 from ..db import municipality_slugs
 from ..i18n import N_
 from ..services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from ..services.logins import User
+from ..services.moderation import get_suggestion
 from .context import database
-from .sessions import WebError
+from .sessions import WebError, require_role
 
 T = TypeVar("T")
+# Who may use the moderation pages, as a handler's parameter type.
+Moderator = Annotated[User, Depends(require_role("admin", "moderator"))]
 NOT_FOUND = N_("There is nothing here, or it is outside your municipalities.")
 
 
@@ -27,6 +30,12 @@ def in_scope(user: User, municipality: str | None) -> None:
     """404 rather than 403: a moderator of Mostar does not learn what exists in Trebinje."""
     if not user.may_moderate(municipality):
         raise WebError(404, NOT_FOUND)
+
+
+def suggestion_in_scope(request: Request, user: User, suggestion_id: str) -> dict[str, Any]:
+    suggestion = get_suggestion(database(request), suggestion_id[:64])
+    in_scope(user, suggestion["municipality"] if suggestion else None)
+    return suggestion
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from ..services.initiatives import (TEXT_FIELDS, TRANSITIONS, complete_initiativ
                                     unpublish_initiative)
 from ..services.logins import User
 from ..services.public import add_update, updates
+from . import photos
 from .context import database
 from .guards import NOT_FOUND, in_scope, run, scope
 from .sessions import WebError, require_role, verify_csrf
@@ -107,15 +108,19 @@ def _initiative(request: Request, user: User, initiative_id: str) -> dict[str, A
     return initiative
 
 
+def _edit_context(request: Request, user: User, initiative: dict[str, Any], error: str | None = None) -> dict[str, Any]:
+    db = database(request)
+    return {
+        **_form_context(request, user, initiative, error), **_view(request, initiative),
+        "moves": [m for m in MOVES if m in TRANSITIONS.get(initiative["status"], ())], "updates": updates(db, initiative["id"]),
+        "trail": audit.history(db, "initiative", initiative["id"]), "photos": initiative["photos"],
+        "municipality_name": municipality_slugs(db).get(initiative["municipality"] or "")}
+
+
 @router.get("/{initiative_id}", response_class=HTMLResponse)
 async def edit_page(request: Request, initiative_id: str, user: User = Depends(moderator)) -> HTMLResponse:
     initiative = _initiative(request, user, initiative_id)
-    db = database(request)
-    return render(request, "moderation/initiative_edit.html", {
-        **_form_context(request, user, initiative, None), **_view(request, initiative),
-        "moves": [m for m in MOVES if m in TRANSITIONS.get(initiative["status"], ())], "updates": updates(db, initiative["id"]),
-        "trail": audit.history(db, "initiative", initiative["id"]),
-        "municipality_name": municipality_slugs(db).get(initiative["municipality"] or "")})
+    return render(request, "moderation/initiative_edit.html", _edit_context(request, user, initiative))
 
 
 @router.post("/{initiative_id}/{action}", dependencies=[Depends(verify_csrf)])
@@ -123,16 +128,27 @@ async def act(request: Request, initiative_id: str, action: str, user: User = De
     initiative = _initiative(request, user, initiative_id)
     form = await request.form()
     db, iid = database(request), initiative["id"]
+    to = str(form.get("to"))
     if action == "texts":
         texts = texts_from_form(form)
         if not texts:
             raise WebError(422, N_("Write at least a title in the original language."))
         run(lambda: set_texts(db, user.username, iid, texts))
-    elif action == "status" and str(form.get("to")) in MOVES:
-        run(lambda: MOVES[str(form.get("to"))](db, user.username, iid))
+    elif action == "status" and to == "draft" and form.get("confirmed") != "yes":
+        # Unpublishing takes the initiative off every bench: say so and ask once more.
+        return render(request, "moderation/unpublish.html", _edit_context(request, user, initiative))
+    elif action == "status" and to in MOVES:
+        run(lambda: MOVES[to](db, user.username, iid))
     elif action == "update":
         lang = str(form.get("language", ""))
         run(lambda: add_update(db, user.username, iid, lang, str(form.get("text", ""))))
+    elif action == "photos":
+        refused = await photos.upload(request, user.username, iid, form)
+        if refused:
+            return render(request, "moderation/initiative_edit.html",
+                          _edit_context(request, user, initiative, refused), status_code=422)
+    elif action == "remove-photo":
+        photos.remove(request, user.username, form)
     else:
         raise WebError(404, N_("There is nothing here, or it is outside your municipalities."))
     return RedirectResponse(f"/moderation/initiatives/{iid}", status_code=303)

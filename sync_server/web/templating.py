@@ -13,6 +13,11 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from .. import i18n
+from ..services.logins import User
+from ..services.moderation import new_count
+from .context import database
+from .guards import scope
+from .local_time import local_time
 from .sessions import csrf_token, current_user, issue_csrf_cookie, set_cookie
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -66,9 +71,11 @@ _env.install_gettext_callables(_gettext, _ngettext, newstyle=False)
 
 def render(request: Request, template_name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
     lang = language(request)
+    user = current_user(request)
     values = {
-        "request": request, "lang": lang, "user": current_user(request),
+        "request": request, "lang": lang, "user": user,
         "csrf_token": lambda: csrf_token(request),
+        "waiting": lambda: waiting_count(request, user),
         **context,
     }
     reset = _catalogue.set(i18n.translations(lang))
@@ -83,9 +90,15 @@ def render(request: Request, template_name: str, context: dict[str, Any], status
     return response
 
 
+def waiting_count(request: Request, user: User | None) -> int:
+    """Suggestions waiting for a decision in the user's municipalities (the "12 new" of the menu)."""
+    return new_count(database(request), scope(request, user)) if user else 0
+
+
 def url_with_lang(request: Request, lang: str) -> str:
     """The current page in another language (the switcher's links)."""
     return request.url.path + "?" + urlencode({**request.query_params, "lang": lang})
 
 
 _env.globals.update(url_with_lang=url_with_lang, languages=i18n.NAMES)
+_env.filters["local_time"] = local_time

@@ -189,3 +189,13 @@ def test_a_suggestion_survives_the_process_being_killed_right_after_it_is_added(
             kept = reopened.suggestion_by_receipt(receipt)
             assert kept is not None and kept.text == "Popravite rasvjetu u parku"
         assert reopened.backlog()["suggestions"] == 3
+
+
+def test_a_support_counts_on_the_bench_until_it_is_sent(store: BenchStore) -> None:
+    """The screen adds the supports the server has not heard of to its count, so a tap shows at once."""
+    assert store.pending_supports() == {}
+    first = store.add_support(INITIATIVE)
+    store.add_support(INITIATIVE)
+    assert store.pending_supports() == {INITIATIVE: 2}
+    store.mark_sent("supports", [first.id])
+    assert store.pending_supports() == {INITIATIVE: 1}

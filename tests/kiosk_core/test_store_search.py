@@ -100,7 +100,8 @@ def test_an_initiative_comes_back_in_the_feed_shape(filled: BenchStore) -> None:
     item = filled.initiative(PARK)
     assert item["texts"]["sr"]["title"] == "Нови парк у Жепчу"
     assert set(item) == {"id", "municipality", "status", "category", "texts", "original_language",
-                         "support_count", "updated_at"}
+                         "support_count", "updated_at", "photos"}
+    assert item["photos"] == []
 
 
 def test_the_first_keystrokes_search_titles_only(filled: BenchStore) -> None:

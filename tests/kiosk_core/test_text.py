@@ -1,7 +1,9 @@
 """Serbian Latin is derived from Cyrillic, and the right texts are picked for the screen's language."""
 from __future__ import annotations
 
-from kiosk.core.text import cyrillic_to_latin, fold, localised
+import pytest
+
+from kiosk.core.text import catalogue_cyrillic, catalogue_latin, cyrillic_to_latin, fold, localised
 
 TEXTS = {"sr": {"title": "Љетња читаоница у Жепчу"}, "bs": {"title": "Ljetna čitaonica u Žepču"}}
 
@@ -9,6 +11,23 @@ TEXTS = {"sr": {"title": "Љетња читаоница у Жепчу"}, "bs": {
 def test_cyrillic_becomes_latin_letter_by_letter() -> None:
     assert cyrillic_to_latin("Љубиње, Њива, Џеп, ђак, ћуприја") == "Ljubinje, Njiva, Džep, đak, ćuprija"
     assert cyrillic_to_latin("Mostar 2026") == "Mostar 2026"
+
+
+@pytest.mark.parametrize(("cyrillic", "latin"), [
+    ("ЉУБИЊЕ", "LJUBINJE"), ("Љубиње", "Ljubinje"), ("ЊЕГОШ", "NJEGOŠ"), ("Његош", "Njegoš"),
+    ("ЏЕП", "DŽEP"), ("Џеп", "Džep"), ("ПУЉ", "PULJ"), ("Љ", "Lj"), ("ОПШТИНА ЉУБИЊЕ", "OPŠTINA LJUBINJE"),
+    ("[ПРИМЈЕР] Љетна башта", "[PRIMJER] Ljetna bašta"),
+])
+def test_capital_digraphs_follow_the_word_around_them(cyrillic: str, latin: str) -> None:
+    assert cyrillic_to_latin(cyrillic) == latin
+
+
+def test_a_marked_span_stays_in_cyrillic_in_the_derived_latin() -> None:
+    hint = "Претрага, нпр. парк, [[школа]], škola"
+    assert catalogue_latin(hint) == "Pretraga, npr. park, школа, škola"
+    assert catalogue_cyrillic(hint) == "Претрага, нпр. парк, школа, škola"
+    assert catalogue_latin("[[Љ]] и [[Њ]]") == "Љ i Њ"
+    assert catalogue_latin("без ознаке") == "bez oznake"
 
 
 def test_folding_makes_every_spelling_alike() -> None:

@@ -30,6 +30,7 @@ from kivy.core.window import Window  # noqa: E402
 
 from kiosk.core.config import Config  # noqa: E402
 from kiosk.core.energy import EnergyPolicy  # noqa: E402
+from kiosk.core.speech import Speaker  # noqa: E402
 from kiosk.core.store import BenchStore  # noqa: E402
 from kiosk.i18n.translator import Translator  # noqa: E402
 from kiosk.ui.app import KioskApp, Services  # noqa: E402
@@ -178,7 +179,10 @@ def kiosk_app(tmp_path_factory):
     config = Config(municipality="mostar", data_dir=data_dir, server_url="https://klupe.example.ba")
     store = BenchStore(config.store_path)
     store.apply_initiatives(json.loads(SAMPLE.read_text(encoding="utf-8")))
-    services = Services(config=config, store=store, translator=Translator(), energy=EnergyPolicy(config.energy))
+    # The real espeak-ng, writing each utterance to a WAV file: the test machine has no sound card.
+    speaker = Speaker(record_dir=tmp_path_factory.mktemp("speech"))
+    services = Services(config=config, store=store, translator=Translator(), energy=EnergyPolicy(config.energy),
+                        speech=speaker)
     clock = VirtualClock()
     app = KioskApp(services)
     app._run_prepare()
@@ -192,6 +196,7 @@ def kiosk_app(tmp_path_factory):
     yield kiosk
     app.stop()
     clock.restore()
+    speaker.close()
     store.close()
 
 

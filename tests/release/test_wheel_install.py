@@ -18,6 +18,7 @@ import sys
 import tarfile
 import time
 import tomllib
+import wave
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -152,6 +153,15 @@ def test_the_installed_kiosk_reads_its_catalogues_and_keyboards(release: Release
     lines = release.run(release.bench_bin / "python", "-c", probe).stdout.splitlines()
     assert lines[:2] == ["Јесте ли још ту?", "Jeste li još tu?"]
     assert re.fullmatch(r"[\u0400-\u04ff]", lines[2]), lines[2]
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+def test_the_installed_kiosk_speaks_through_its_own_code_path(release: Release) -> None:
+    wav = release.home / "say.wav"
+    release.run(release.bench_bin / "smart-bench-kiosk", "say", "--language", "sr", "Добар дан, ово је паметна клупа.",
+                "--out", wav)
+    with wave.open(str(wav)) as sound:
+        assert sound.getnframes() / sound.getframerate() > 1.0  # seconds of speech, not an empty file
 
 
 def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen, log: Path) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from sync_server.auth import Bench
 from sync_server.clock import iso, utcnow
-from sync_server.sample import to_latin
+from sync_server.i18n.script import to_latin
 from sync_server.services import privacy
 from sync_server.services.benches import add_bench
 from sync_server.services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
@@ -176,3 +176,4 @@ def test_sample_serbian_is_written_in_cyrillic_and_derived_in_latin(db):
     assert texts["sr"]["title"] == "[ПРИМЈЕР] Бициклистичка стаза до Арсенала"
     assert texts["sr-Latn"]["title"] == "[PRIMJER] Biciklistička staza do Arsenala"
     assert to_latin("Џеп, Љиљана, њива, Ђурђевак") == "Džep, Ljiljana, njiva, Đurđevak"
+    assert to_latin("ЉУБИЊЕ, ЏЕП, ПУЉ") == "LJUBINJE, DŽEP, PULJ"

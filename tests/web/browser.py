@@ -53,3 +53,8 @@ def login(page: Any, base_url: str, username: str) -> None:
 
 def shot(page: Any, folder: Path, name: str) -> None:
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+def top_shot(page: Any, folder: Path, name: str) -> None:
+    """What the screen shows first (a long list's full page is too tall to look at)."""
+    page.screenshot(path=str(folder / f"{name}.png"))

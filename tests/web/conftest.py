@@ -28,6 +28,10 @@ PEOPLE = {
     "admin": ("admin", ()),
     "mod-zepce": ("moderator", ("zepce",)),
     "mod-trebinje": ("moderator", ("trebinje",)),
+    # issue #12's browser tests, each in a municipality of its own so the totals they read are theirs
+    "mod-prijedor": ("moderator", ("prijedor",)),
+    "mod-mostar": ("moderator", ("mostar",)),
+    "mod-jablanica": ("moderator", ("jablanica",)),
     "maint": ("maintainer", ()),
 }
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

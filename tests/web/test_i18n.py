@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from sync_server.i18n import LANGUAGES, read_catalogue
 from sync_server.i18n.script import has_cyrillic
@@ -52,3 +53,11 @@ def test_serbian_scripts() -> None:
     cyrillic = read_catalogue("sr").get("Send").string
     latin = read_catalogue("sr-Latn").get("Send").string
     assert has_cyrillic(cyrillic) and not has_cyrillic(latin)
+
+
+def test_the_translators_template_is_current() -> None:
+    """``messages.pot`` (made with the pybabel command in sync_server/i18n/babel.cfg) holds exactly
+    the messages of the web code and templates, so a translator starting a language misses none."""
+    with (SERVER / "i18n" / "messages.pot").open("rb") as file:
+        in_template = {message.id for message in read_po(file) if message.id}
+    assert in_template == messages(), "messages.pot is out of date: regenerate it (sync_server/i18n/babel.cfg)"

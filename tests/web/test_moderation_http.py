@@ -44,8 +44,9 @@ def test_hidden_text_never_shows_again(web: Web) -> None:
 def test_csv_export_is_scoped_and_formula_safe(web: Web) -> None:
     bench_suggestion(web, "=HYPERLINK(\"http://evil.example\")")
     bench_suggestion(web, "Trebinje only text XYZ", municipality="trebinje")
-    rows = list(csv.DictReader(io.StringIO(web.session("mod-zepce").get(
-        f"{web.url}/moderation/export.csv?state=all").text)))
+    body = web.session("mod-zepce").get(f"{web.url}/moderation/export.csv?state=all").content
+    assert body.startswith(b"\xef\xbb\xbfreceipt;municipality;created_at;")  # a BOM, `;`: opens right in BiH
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     assert rows and {r["municipality"] for r in rows} == {"zepce"}
     assert any(r["text"].startswith("'=HYPERLINK") for r in rows)
     assert "contact" not in rows[0]
@@ -106,3 +107,18 @@ def test_membership_application_and_one_time_password(web: Web) -> None:
     assert chosen.status_code == 200 and "Vaša lozinka je promijenjena." in chosen.text
     assert newcomer.get(f"{web.url}/moderation?municipality=maglaj").status_code == 200
     assert newcomer.get(f"{web.url}/moderation?municipality=zepce").status_code == 403
+
+
+def test_unpublishing_asks_first(web: Web) -> None:
+    moderator = web.session("mod-trebinje")
+    created = _post(moderator, web, "/moderation/initiatives/new", municipality="trebinje", original_language="bs",
+                    bs_title="Privremena inicijativa")
+    path = created.headers["location"]
+    initiative_id = path.rsplit("/", 1)[1]
+    _post(moderator, web, f"{path}/status", to="published")
+    asked = _post(moderator, web, f"{path}/status?lang=en", to="draft")
+    assert asked.status_code == 200 and "Unpublishing takes it off these benches" in asked.text
+    assert requests.get(f"{web.url}/i/{initiative_id}").status_code == 200  # still published
+    assert _post(moderator, web, f"{path}/status", to="draft", confirmed="yes").status_code == 303
+    assert requests.get(f"{web.url}/i/{initiative_id}").status_code == 404
+    assert "Draft: not shown on any bench or page yet." in moderator.get(f"{web.url}{path}?lang=en").text

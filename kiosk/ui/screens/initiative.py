@@ -1,14 +1,15 @@
-"""One initiative: its texts, status and supporters, "I support this" (once per session), a QR
+"""One initiative: its photo (once the bench has fetched it), its texts, status and supporters, "I support this" (once per session), a QR
 code to read it on a phone, and a way to write a suggestion about it."""
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.properties import BooleanProperty, DictProperty, StringProperty
+from kivy.properties import BooleanProperty, DictProperty, NumericProperty, StringProperty
 
 from kiosk.core.handoff import initiative_url
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.screens.initiatives import initiative_texts, row_data
+from kiosk.ui.widgets.photo import PhotoImage  # noqa: F401  (used by the kv rules)
 
 load_kv(__file__)
 
@@ -22,6 +23,8 @@ class InitiativeScreen(KioskScreen):
     shown = DictProperty(EMPTY)
     supported = BooleanProperty(False)
     qr_data = StringProperty("")
+    photo = StringProperty("")          # sha256 of the first photo, "" for none
+    photo_ratio = NumericProperty(0.0)  # its height / width
 
     def on_kv_post(self, *args: Any) -> None:
         self.app.bind(language=lambda *_: self._show())
@@ -33,11 +36,15 @@ class InitiativeScreen(KioskScreen):
     def _show(self) -> None:
         initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
         if initiative is None:
-            self.shown = EMPTY
+            self.shown, self.photo = EMPTY, ""
             return
         language = self.app.language
         texts, _note = initiative_texts(initiative, language)
-        self.shown = {**row_data(initiative, language), "body": texts.get("body", "")}
+        pending = self.app.store.pending_supports().get(initiative["id"], 0)
+        self.shown = {**row_data(initiative, language, pending), "body": texts.get("body", "")}
+        photos = initiative.get("photos") or []
+        self.photo = photos[0]["sha256"] if photos else ""
+        self.photo_ratio = photos[0]["height"] / photos[0]["width"] if photos else 0.0
         self.supported = initiative["id"] in self.app.session.supported
         self.qr_data = initiative_url(self.app.config_.server_url, initiative["id"])
         self.ids.scroller.scroll_y = 1
@@ -47,7 +54,7 @@ class InitiativeScreen(KioskScreen):
             return
         self.app.store.add_support(self.initiative_id)
         self.app.session.supported.add(self.initiative_id)
-        self.supported = True
+        self._show()
         self.app.suggestion_saved()
 
     def suggest_about(self) -> None:

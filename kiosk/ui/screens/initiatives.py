@@ -14,7 +14,8 @@ from kivy.uix.recycleview.views import RecycleDataViewBehavior
 from kiosk.core.text import cyrillic_to_latin, localised
 from kiosk.ui.names import CATEGORIES, INITIATIVE_STATUSES, LANGUAGE_IN_SENTENCE, municipality_name, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
-from kiosk.ui.tr import _, tr
+from kiosk.ui.tr import _, ngettext, tr
+from kiosk.ui.widgets.photo import PhotoImage  # noqa: F401  (used by the kv rules)
 
 load_kv(__file__)
 
@@ -38,14 +39,19 @@ def initiative_texts(initiative: dict[str, Any], language: str) -> tuple[dict[st
     return dict(texts), note
 
 
-def row_data(initiative: dict[str, Any], language: str) -> dict[str, Any]:
+def row_data(initiative: dict[str, Any], language: str, pending_supports: int = 0) -> dict[str, Any]:
+    """What a row shows; the count adds the supports given on this bench that the server's count
+    does not have yet (``BenchStore.pending_supports``), so a tap on "I support this" shows at once."""
     texts, note = initiative_texts(initiative, language)
     place = municipality_name(initiative.get("municipality"), language)
     status = translated(INITIATIVE_STATUSES, initiative.get("status"))
     meta = "  ·  ".join(filter(None, [status, place, translated(CATEGORIES, initiative.get("category"))]))
+    count = (initiative.get("support_count") or 0) + pending_supports
+    photos = initiative.get("photos") or []
     return {"initiative_id": initiative["id"], "title": texts.get("title", ""),
             "summary": texts.get("summary", ""), "meta": meta, "note": note,
-            "supporters": _("Supporters: {count}").format(count=initiative.get("support_count") or 0)}
+            "photo": photos[0]["sha256"] if photos else "",
+            "supporters": ngettext("{count} supporter", "{count} supporters", count).format(count=count)}
 
 
 class InitiativeRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
@@ -55,6 +61,7 @@ class InitiativeRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
     meta = StringProperty("")
     note = StringProperty("")
     supporters = StringProperty("")
+    photo = StringProperty("")  # sha256 of its first photo, "" for none
 
     def on_release(self) -> None:
         from kivy.app import App
@@ -113,8 +120,8 @@ class InitiativesScreen(KioskScreen):
         items = self.app.store.search(query, limit=SEARCH_LIMIT) if query else self._initiatives
         if self.category:
             items = [i for i in items if i.get("category") == self.category]
-        language = self.app.language
-        self.ids.list.data = [row_data(i, language) for i in items]
+        language, pending = self.app.language, self.app.store.pending_supports()
+        self.ids.list.data = [row_data(i, language, pending.get(i["id"], 0)) for i in items]
         self.ids.list.scroll_y = 1
         self.ids.empty.text = "" if items else (
             _("Nothing found for “{query}”.").format(query=query) if query else _("No initiatives here yet."))
