@@ -1,5 +1,6 @@
-"""The web pages: phone pages opened from the benches' QR codes, NGO moderation, the Network's
-portal and membership, open data, photos of initiatives, and the fleet dashboard. `install(app)` mounts all of it."""
+"""The web pages: phone pages opened from the benches' QR codes (and support, ideas from the web,
+unsubscribing from e-mails), NGO moderation, the Network's portal and membership, open data,
+photos of initiatives, and the fleet dashboard. `install(app)` mounts all of it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,13 +8,14 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import (account, fleet, initiatives_admin, login, membership, moderation, open_data, people, phone, photos,
-               portal)
+from . import (account, fleet, ideas, initiatives_admin, login, membership, moderation, open_data, people, phone,
+               photos, portal, support, unsubscribe)
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (phone, login, account, moderation, initiatives_admin, portal, membership, people, open_data, photos, fleet)
+PAGES = (phone, support, ideas, unsubscribe, login, account, moderation, initiatives_admin, portal, membership,
+         people, open_data, photos, fleet)
 
 
 def build_router() -> APIRouter:

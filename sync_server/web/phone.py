@@ -1,5 +1,6 @@
-"""The phone pages the benches' QR codes open: an initiative, a receipt's status, and finishing a
-suggestion started on the bench. Server-rendered, no script, a few kilobytes each."""
+"""The phone pages the benches' QR codes open: an initiative (with its support form, see
+support.py), a receipt's status, and finishing a suggestion started on the bench.
+Server-rendered, no script, a few kilobytes each."""
 from __future__ import annotations
 
 import math
@@ -13,9 +14,10 @@ from ..i18n import N_
 from ..i18n.script import to_latin
 from ..services.continued import sent_receipt, submit_continued
 from ..services.public import public_initiative, updates
-from ..services.suggestions import status_by_receipt
-from .context import database, settings
-from .sessions import WebError, verify_csrf
+from ..services.suggestions import own_text, status_by_receipt
+from ..services.web_supports import has_supported
+from .context import database, mail, settings
+from .sessions import BROWSER_COOKIE, WebError, verify_csrf
 from .templating import language, render
 from .views import initiative_view, public_limit
 
@@ -29,14 +31,27 @@ REFUSALS = {
 }
 
 
-@router.get("/i/{initiative_id}", response_class=HTMLResponse)
-async def initiative_page(request: Request, initiative_id: str) -> HTMLResponse:
+def visible_initiative(request: Request, initiative_id: str) -> dict:
     initiative = public_initiative(database(request), initiative_id[:64])
     if initiative is None:
         raise WebError(404, N_("There is no such initiative, or it is not public."))
+    return initiative
+
+
+def initiative_response(request: Request, initiative: dict, notice: str | None = None,
+                        cookie: str | None = None) -> HTMLResponse:
+    """The initiative's page; `notice` is what a support just did, `cookie` this browser's id
+    when it was only just made."""
+    db = database(request)
     return render(request, "phone/initiative.html", {
-        **initiative_view(request, initiative, language(request)),
-        "updates": [readable_update(u, language(request)) for u in updates(database(request), initiative["id"])]})
+        **initiative_view(request, initiative, language(request)), "notice": notice,
+        "supported": has_supported(db, initiative["id"], cookie or request.cookies.get(BROWSER_COOKIE)),
+        "updates": [readable_update(u, language(request)) for u in updates(db, initiative["id"])]})
+
+
+@router.get("/i/{initiative_id}", response_class=HTMLResponse)
+async def initiative_page(request: Request, initiative_id: str) -> HTMLResponse:
+    return initiative_response(request, visible_initiative(request, initiative_id))
 
 
 def readable_update(update: dict, lang: str) -> dict:
@@ -54,7 +69,7 @@ async def receipt_page(request: Request, code: str) -> HTMLResponse:
         raise WebError(404, N_("No suggestion has this receipt code. Please check the code on your receipt."))
     initiative = status["initiative"]
     return render(request, "phone/receipt.html", {
-        "status": status,
+        "status": status, "own": own_text(database(request), code), "mail": mail(request),
         "initiative": initiative_view(request, initiative, language(request)) if initiative else None})
 
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ..db import municipality_slugs
 from ..services.initiatives import VISIBLE
 from ..services.public import public_initiatives
 from .context import database
-from .views import initiative_view
+from .views import initiative_view, municipality_names
 from .templating import language, render
 
 router = APIRouter()
@@ -16,12 +15,12 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 async def portal(request: Request) -> HTMLResponse:
-    names = municipality_slugs(database(request))
+    lang = language(request)
+    names = municipality_names(request, lang)
     municipality = request.query_params.get("municipality", "")
     status = request.query_params.get("status", "")
     items = public_initiatives(database(request), municipality if municipality in names else None,
                                status if status in VISIBLE else None, network_wide=municipality == "network")
-    lang = language(request)
     return render(request, "portal.html", {
         "views": [initiative_view(request, item, lang) for item in items], "names": names,
         "municipality": municipality, "status": status, "statuses": VISIBLE})

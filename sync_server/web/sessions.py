@@ -4,6 +4,8 @@
   keeps its hash (services.logins), so logout ends it everywhere.
 - `sb_csrf`: a random nonce every visitor with a form gets; the form's hidden `csrf_token` is
   HMAC(server secret, nonce). A cross-site page can neither read the cookie nor compute the token.
+- `sb_browser`: set by the first support from a phone; random, it only tells "this browser has
+  supported these initiatives" (the server keeps a keyed hash of it).
 A bench's bearer token means nothing here: web pages only look at these cookies."""
 from __future__ import annotations
 
@@ -23,9 +25,10 @@ from .context import database
 SESSION_COOKIE = "sb_session"
 PASSWORD_PAGE = "/account/password"
 CSRF_COOKIE = "sb_csrf"
+BROWSER_COOKIE = "sb_browser"  # a random id that makes a phone's support count once (web/support.py)
 
 __all__ = ["User", "current_user", "require_role", "verify_csrf", "csrf_token", "set_cookie",
-           "LoginRequired", "PasswordChangeRequired", "WebError", "SESSION_COOKIE"]
+           "LoginRequired", "PasswordChangeRequired", "WebError", "SESSION_COOKIE", "BROWSER_COOKIE"]
 
 
 class WebError(Exception):
