@@ -1,8 +1,8 @@
 """A release as a bench and a server get it: the sdist and the wheel built from this tree, the wheel
 installed into fresh virtual environments (the bench's by ``deploy/install-bench.sh``, kiosk only),
 and all three console scripts run from there in a temporary folder with no access to the source
-tree: the server answers /healthz and a page, the hardware simulator feeds the kiosk, and the
-kiosk's offscreen window runs, syncs and reports the release's version. Then the unit files in
+tree: the server answers /healthz and a page, the installed link reads a simulated controller,
+and the kiosk's offscreen window runs on it, syncs and reports the release's version. Then the unit files in
 ``deploy/systemd`` are checked by ``systemd-analyze`` against those installs.
 
 Packages come from pip's usual index and cache (about a minute here, most of it pip)."""
@@ -203,13 +203,13 @@ def test_server_simulator_and_offscreen_kiosk_run_from_the_installs(release: Rel
     token = release.run(server, "add-bench", "mostar-01", "--municipality", "Mostar", "--db", db).stdout.strip()
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    logs = {name: home / f"{name}.log" for name in ("server", "simulator", "kiosk")}
+    logs = {name: home / f"{name}.log" for name in ("server", "simulator", "monitor", "kiosk")}
     processes: list[subprocess.Popen] = []
 
     def start(name: str, *args: str | Path, **env: str) -> subprocess.Popen:
         output = logs[name].open("w")
         process = subprocess.Popen([str(a) for a in args], cwd=home, env=clean_environment(home, **env),
-                                   stdout=subprocess.PIPE if name == "simulator" else output,
+                                   stdout=subprocess.PIPE if name in ("simulator", "monitor") else output,
                                    stderr=output, text=True)
         processes.append(process)
         return process
@@ -225,9 +225,15 @@ def test_server_simulator_and_offscreen_kiosk_run_from_the_installs(release: Rel
         css = requests.get(f"{url}/static/style.css", timeout=5)
         assert css.status_code == 200 and "text/css" in css.headers["content-type"]
 
-        simulator = start("simulator", release.bench_bin / "smart-bench-hardware", "simulate")
+        # The controller is hardware, not part of the install: its simulator (which needs the
+        # `simulation` extra, pvlib) runs from the source tree. The installed link reads it.
+        simulator = start("simulator", sys.executable, "-m", "hardware", "simulate", PYTHONPATH=str(ROOT))
         link = simulator.stdout.readline().strip()
         assert link.startswith("/dev/pts/"), link
+        monitor = start("monitor", release.bench_bin / "smart-bench-hardware", "monitor", link, "--json")
+        first = json.loads(monitor.stdout.readline())
+        stop(monitor)  # the port is opened exclusively: the kiosk opens it next
+        assert first["battery_v"] > 10 and first["frames_ok"] >= 1, first
         data = home / "bench"
         config = home / "kiosk.toml"
         config.write_text(f'bench_id = "mostar-01"\nmunicipality = "mostar"\nserver_url = "{url}"\n'
