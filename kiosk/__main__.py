@@ -18,7 +18,7 @@ import argparse
 import getpass
 import sys
 
-from kiosk import demo, say
+from kiosk import __version__, demo, say
 from kiosk.composition import run_kiosk, run_supervisor, run_sync_forever, run_sync_once
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.logs import setup_logging
@@ -29,6 +29,7 @@ MIN_PIN_DIGITS = 4
 
 def parser() -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(prog="python -m kiosk")
+    cli.add_argument("--version", action="version", version=__version__)
     cli.add_argument("--config", metavar="FILE", help="TOML config file (optional)")
     cli.add_argument("--window", action="store_true", help="a 1280x800 window instead of full screen")
     sub = cli.add_subparsers(dest="command")

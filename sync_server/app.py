@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from . import api_docs, handlers, server_key, web
+from . import __version__, api_docs, handlers, server_key, web
 from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
@@ -78,6 +78,6 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, object]:
-        return {"status": "ok", "schema_version": SCHEMA_VERSION}
+        return {"status": "ok", "schema_version": SCHEMA_VERSION, "version": __version__}
 
     return app

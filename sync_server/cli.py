@@ -11,15 +11,17 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import auth, server_key, signing
+from . import __version__, auth, server_key, signing
 from .db import Database, open_database
 from .logs import FORMATS, setup_logging
 from .sample import load_sample
-from .services import benches, people, privacy, releases
+from .services import backups, benches, people, privacy, releases
 from .services.errors import ServiceError
 from .settings import Settings, describe_error
 
 DEFAULT_DB = "var/server.db"
+# Commands that must neither create nor migrate the database they are given.
+_OWN_DATABASE_HANDLING = {"backup", "restore"}
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -110,6 +112,52 @@ def _add_user(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
+def _list_users(args: argparse.Namespace, db: Database) -> int:
+    for person in people.list_users(db):
+        state = "disabled" if person.disabled_at else "one-time password" if person.must_change_password else "active"
+        print(f"{person.username:<24} {person.role:<11} {state:<18} {', '.join(person.municipalities) or '-'}")
+    return 0
+
+
+def _disable_user(args: argparse.Namespace, db: Database) -> int:
+    changed = people.disable_user(db, args.username)
+    print(f"disabled {people.canonical(args.username)}" + ("" if changed else " (it was already)"), file=sys.stderr)
+    return 0
+
+
+def _enable_user(args: argparse.Namespace, db: Database) -> int:
+    changed = people.enable_user(db, args.username)
+    print(f"enabled {people.canonical(args.username)}" + ("" if changed else " (it was not disabled)"), file=sys.stderr)
+    return 0
+
+
+def _remove_user(args: argparse.Namespace, db: Database) -> int:
+    people.remove_user(db, args.username)
+    print(f"removed {people.canonical(args.username)}", file=sys.stderr)
+    return 0
+
+
+def _reset_password(args: argparse.Namespace, db: Database) -> int:
+    print(people.reset_password(db, args.username))
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    snapshot = backups.backup(args.db, args.to)
+    print(f"backed up {args.db} to {snapshot.path}: schema {snapshot.schema_version}, {snapshot.benches} benches, "
+          f"{snapshot.suggestions} suggestions, {snapshot.size_bytes} bytes", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    snapshot, kept = backups.restore(args.source, args.db)
+    if kept is not None:
+        print(f"kept the database it replaces as {kept}", file=sys.stderr)
+    print(f"restored {args.source} into {snapshot.path}: schema {snapshot.schema_version}, {snapshot.benches} "
+          f"benches, {snapshot.suggestions} suggestions", file=sys.stderr)
+    return 0
+
+
 def _load_sample(args: argparse.Namespace, db: Database) -> int:
     print(f"loaded {load_sample(db)} sample initiatives", file=sys.stderr)
     return 0
@@ -167,6 +215,7 @@ def _roll_out(args: argparse.Namespace, db: Database) -> int:
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     """The command line; `defaults` (from the environment) give the flags their defaults."""
     parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
+    parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, handler: Callable[..., int], help: str) -> argparse.ArgumentParser:
@@ -217,6 +266,20 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     sub.add_argument("--municipality", action="append", help="a moderator's municipality (repeatable)")
     sub.add_argument("--password-file")
 
+    command("list-users", _list_users, "people with their role, state and municipalities")
+    command("disable-user", _disable_user, "stop a person logging in and end their sessions at once").add_argument(
+        "username")
+    command("enable-user", _enable_user, "let a disabled person log in again").add_argument("username")
+    command("remove-user", _remove_user, "remove a person for good (the audit trail keeps their name)").add_argument(
+        "username")
+    command("reset-password", _reset_password,
+            "give a person a one-time password (printed once) and end their sessions").add_argument("username")
+
+    sub = command("backup", _backup, "copy the database while the server runs (SQLite's online backup)")
+    sub.add_argument("--to", required=True, metavar="FILE", help="the backup file to make (must not exist)")
+    sub = command("restore", _restore, "replace the database with a backup (stop the server first)")
+    sub.add_argument("--from", dest="source", required=True, metavar="FILE", help="the backup file")
+
     command("load-sample", _load_sample, "load and publish the sample initiatives")
     command("export-receipt", _export_receipt, "print all that is held about a receipt code").add_argument("code")
     command("erase-receipt", _erase_receipt, "erase the suggestion of a receipt code").add_argument("code")
@@ -256,11 +319,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.settings = settings
     if args.command == "serve":
         return args.handler(args)
-    db = open_database(args.db)
     try:
-        return args.handler(args, db)
+        if args.command in _OWN_DATABASE_HANDLING:
+            return args.handler(args)
+        db = open_database(args.db)
+        try:
+            return args.handler(args, db)
+        finally:
+            db.close()
     except (ServiceError, signing.SignatureError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        db.close()

@@ -304,9 +304,16 @@ CREATE INDEX supports_by_bench ON supports(bench_id, initiative_id, received_at)
 ALTER TABLE benches ADD COLUMN handoff_key TEXT;
 """
 
+# Version 7: people can be disabled (their sessions end, they cannot log in) and be given a
+# one-time password by an administrator, which lets them in once, only to choose their own.
+SCHEMA_V7_PEOPLE = """
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+"""
+
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
 MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_CITIZEN, SCHEMA_UPDATES_SETTINGS,
-                               SCHEMA_V6_HARDENING)
+                               SCHEMA_V6_HARDENING, SCHEMA_V7_PEOPLE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

@@ -13,7 +13,6 @@ UI thread with ``Clock.schedule_once``).
 """
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import json
@@ -26,11 +25,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import quote
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Callable
 
 import requests
 
+from kiosk import __version__
 from kiosk.core.config import Config
 from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.store import OUTBOX_KINDS, BenchStore
@@ -341,7 +340,7 @@ class SyncClient:
         self.config = config
         self.remote_settings = remote_settings or RemoteSettings(config)
         self.updater = Updater(config.data_dir, config.release_public_key, config.update_channel,
-                               config.update_max_bytes, _app_version())
+                               config.update_max_bytes, __version__)
         self.on_change = on_change
         self.health_extra = health or (lambda: {})
         self.session_factory = session_factory
@@ -402,7 +401,7 @@ class SyncClient:
 
     def _health(self, store: BenchStore) -> dict[str, Any]:
         backlog = store.backlog()
-        return {"app_version": _app_version(), "bench_id": self.config.bench_id,
+        return {"app_version": __version__, "bench_id": self.config.bench_id,
                 "backlog": backlog["suggestions"] + backlog["supports"],
                 "uptime_s": round(time.monotonic() - self.started_at),
                 "store_bytes": store.size_bytes(),
@@ -466,11 +465,4 @@ class SyncClient:
             self._wake.wait(remaining)
         self._wake.clear()
 
-
-@functools.cache
-def _app_version() -> str:
-    try:
-        return version("smart-bench")
-    except PackageNotFoundError:
-        return "unknown"
 

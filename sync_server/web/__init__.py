@@ -9,15 +9,15 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..settings import Settings
-from . import (fleet, fleet_releases, fleet_remote_settings, ideas, initiatives_admin, login, membership, moderation,
-               open_data, phone, photos, portal, support, unsubscribe)
+from . import (account, fleet, fleet_releases, fleet_remote_settings, ideas, initiatives_admin, login, membership,
+               moderation, open_data, people, phone, photos, portal, support, unsubscribe)
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
 # /fleet/releases and /fleet/settings before fleet's /fleet/<bench> (those two names are no bench ids).
-PAGES = (phone, support, ideas, unsubscribe, login, moderation, initiatives_admin, portal, membership, open_data,
-         photos, fleet_releases, fleet_remote_settings, fleet)
+PAGES = (phone, support, ideas, unsubscribe, login, account, moderation, initiatives_admin, portal, membership,
+         people, open_data, photos, fleet_releases, fleet_remote_settings, fleet)
 
 
 def build_router() -> APIRouter:

@@ -9,7 +9,7 @@ from ..services.logins import authenticate, end_session, start_session
 from ..settings import Settings
 from .context import database
 from .passwords import RETRY_AFTER_S, PasswordChecks, ServerBusy
-from .sessions import SESSION_COOKIE, current_user, renew_csrf_nonce, safe_next, set_cookie, verify_csrf
+from .sessions import PASSWORD_PAGE, SESSION_COOKIE, current_user, renew_csrf_nonce, safe_next, set_cookie, verify_csrf
 from .templating import render
 from .throttle import LoginLimits, LoginThrottle
 
@@ -62,7 +62,8 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", {**context, "error": N_("Wrong username or password."),
                                               "minutes": 0}, 401)
     throttle.succeeded(address, username)
-    response = RedirectResponse(safe_next(next_url) if next_url else _home(user.role), status_code=303)
+    target = PASSWORD_PAGE if user.must_change_password else safe_next(next_url) if next_url else _home(user.role)
+    response = RedirectResponse(target, status_code=303)
     set_cookie(request, response, SESSION_COOKIE, start_session(database(request), user.username))
     renew_csrf_nonce(request, response)
     return response

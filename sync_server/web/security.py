@@ -5,7 +5,7 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .sessions import LoginRequired, WebError, login_url
+from .sessions import PASSWORD_PAGE, LoginRequired, PasswordChangeRequired, WebError, login_url
 from .templating import render
 
 # No inline script anywhere (there is no script at all); styles only from our one CSS file.
@@ -44,6 +44,8 @@ class SecurityHeadersMiddleware:
 
 async def on_login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
+    if isinstance(exc, PasswordChangeRequired):
+        return RedirectResponse(PASSWORD_PAGE, status_code=303)
     return RedirectResponse(login_url(exc.next_url), status_code=303)
 
 

@@ -26,11 +26,12 @@ from ..services.logins import User, secret, session_user
 from .context import database
 
 SESSION_COOKIE = "sb_session"
+PASSWORD_PAGE = "/account/password"
 CSRF_COOKIE = "sb_csrf"
 BROWSER_COOKIE = "sb_browser"  # a random id that makes a phone's support count once (web/support.py)
 
 __all__ = ["User", "current_user", "require_role", "verify_csrf", "csrf_token", "set_cookie",
-           "LoginRequired", "WebError", "SESSION_COOKIE", "BROWSER_COOKIE"]
+           "LoginRequired", "PasswordChangeRequired", "WebError", "SESSION_COOKIE", "BROWSER_COOKIE"]
 
 
 class WebError(Exception):
@@ -50,6 +51,10 @@ class LoginRequired(Exception):
         self.next_url = next_url
 
 
+class PasswordChangeRequired(LoginRequired):
+    """Logged in with a one-time password: nothing but /account/password until a new one is chosen."""
+
+
 def current_user(request: Request) -> User | None:
     """The logged-in user of this request (looked up once per request)."""
     if not hasattr(request.state, "user"):
@@ -66,6 +71,8 @@ def require_role(*roles: str) -> Callable[[Request], User]:
         user = current_user(request)
         if user is None:
             raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+        if user.must_change_password:
+            raise PasswordChangeRequired(request.url.path)
         if user.role not in roles:
             raise WebError(403, N_("You may not open this page."))
         return user

@@ -53,6 +53,8 @@ ROWS: list[Row] = [
         staff(**{"mod-trebinje": DENY, "maint": DENY, "admin": OK, "mod-zepce": DENY}),
         (("municipality", "network"), ("original_language", "bs"), ("bs_title", "Cijela mreža"))),
     Row("GET", "/admin/applications", staff(**{"mod-trebinje": DENY, "maint": DENY, "admin": OK, "mod-zepce": DENY})),
+    Row("GET", "/admin/users", staff(**{"mod-trebinje": DENY, "maint": DENY, "admin": OK, "mod-zepce": DENY})),
+    Row("GET", "/account/password", staff(**{"mod-trebinje": OK, "maint": OK, "admin": OK, "mod-zepce": OK})),
 ]
 
 

@@ -2,13 +2,13 @@
 counters, sync state and backlog, store size, app version and energy mode."""
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.factory import Factory
 
 from hardware.status import SWITCHABLE_PORTS
+from kiosk import __version__
 from kiosk.ui.names import N_
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.tr import _
@@ -25,13 +25,6 @@ IN_F_STRINGS = (
     N_("connected"), N_("disconnected"), N_("last success"), N_("next attempt"), N_("offline"), N_("online"),
     N_("overridden by"), N_("reconnects"), N_("suggestions / supports / telemetry"),
 )
-
-
-def app_version() -> str:
-    try:
-        return version("smart-bench")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _value(value: Any, unit: str = "") -> str:
@@ -97,7 +90,7 @@ class DiagnosticsScreen(KioskScreen):
         app, config = self.app, self.app.config_
         power = app.power
         lines = [
-            f"{_('App version')}: {app_version()}   {_('Bench')}: {config.bench_id} ({config.municipality})",
+            f"{_('App version')}: {__version__}   {_('Bench')}: {config.bench_id} ({config.municipality})",
             f"{_('Configuration')}: {config.config_file or _('built-in defaults')}"
             + (f"; {_('overridden by')} {', '.join(config.env_overrides)}" if config.env_overrides else ""),
             f"{_('Energy mode')}: {self.mode_name(app.energy_mode)}   {_('Frame rate now')}: {app.frames.fps:g}/s   "
