@@ -21,7 +21,8 @@ from .db import Database, ThreadLocalDatabases
 from .limits import RateLimiter
 from .problems import MEDIA_TYPE, Problem, unauthorized
 from .schemas import (BatchResult, Feed, ProblemDetails, ReceiptStatus, TelemetryResult, suggestions_body,
-                      supports_body, telemetry_body)
+                      joins_body, supports_body, telemetry_body)
+from .services.actions import receive_joins
 from .services.benches import bench_for_token, touch
 from .services.initiatives import feed, receive_supports
 from .services.suggestions import receive_suggestions, status_by_receipt
@@ -103,6 +104,13 @@ async def post_supports(request: Request, bench: AuthenticatedBench, context: Ap
     return receive_supports(db, bench, items)
 
 
+async def post_joins(request: Request, bench: AuthenticatedBench, context: AppContext,
+                     db: BenchDatabase) -> dict[str, Any]:
+    """Upload "I'll join" taps on an action's events; idempotent by item id."""
+    _, items = await _batch(request, "items", context.settings)
+    return receive_joins(db, bench, items)
+
+
 async def post_telemetry(request: Request, bench: AuthenticatedBench, context: AppContext,
                          db: BenchDatabase) -> dict[str, Any]:
     """Upload power samples (deduplicated by bench and time) and the kiosk's health report."""
@@ -170,6 +178,8 @@ def bench_api(settings: Settings) -> APIRouter:
                          responses=uploads, openapi_extra=suggestions_body(settings))
     router.add_api_route("/supports", post_supports, methods=["POST"], response_model=BatchResult,
                          responses=uploads, openapi_extra=supports_body(settings))
+    router.add_api_route("/joins", post_joins, methods=["POST"], response_model=BatchResult,
+                         responses=uploads, openapi_extra=joins_body(settings))
     router.add_api_route("/telemetry", post_telemetry, methods=["POST"], response_model=TelemetryResult,
                          responses=uploads, openapi_extra=telemetry_body(settings))
     router.add_api_route("/initiatives", get_initiatives, methods=["GET"], response_model=Feed,
