@@ -17,7 +17,7 @@ _throttle = LoginThrottle()
 
 
 def _home(role: str) -> str:
-    return {"maintainer": "/fleet"}.get(role, "/moderation")
+    return {"maintainer": "/fleet", "official": "/official"}.get(role, "/moderation")
 
 
 @router.get("/login", response_class=HTMLResponse)
