@@ -1,13 +1,21 @@
 """The suggestion form: text with a visible limit, optional category and initiative, optional
 contact only with explicit consent, and a preview that points out contact details typed into the
-public text. Saving is durable before the thank-you screen shows."""
+public text. Saving is durable before the thank-you screen shows.
+
+While writing, a signed "Finish on your phone" QR code carries the draft typed so far (see
+docs/api.md, hand-off): the draft gets its id when the QR is first drawn, and if the citizen sends
+from the bench after all, the bench's item keeps that id, so the server stores one suggestion
+whichever side sends first. A draft left on the bench is never queued: only "Send" queues."""
 from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
+from kiosk.core.handoff import continue_url
 from kiosk.core.privacy import contact_details, without_contact_details
+from kiosk.core.receipts import uuid7
 from kiosk.core.store import MAX_SHORT_CHARS, MAX_TEXT_CHARS, InvalidItem
 from kiosk.ui.names import CATEGORIES, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
@@ -26,6 +34,8 @@ class SuggestScreen(KioskScreen):
     consent = BooleanProperty(False)
     found_contacts = ListProperty()
     message = StringProperty("")  # a refusal, said kindly
+    draft_id = StringProperty("")     # made when the hand-off QR is first drawn for this draft
+    handoff_url = StringProperty("")  # the signed "continue on your phone" link now on screen
 
     max_text = MAX_TEXT_CHARS
     max_contact = MAX_SHORT_CHARS
@@ -33,6 +43,21 @@ class SuggestScreen(KioskScreen):
     def on_kv_post(self, *args: Any) -> None:
         self.ids.keyboard.target = self.ids.text
         self.app.bind(language=lambda *_: self._show_initiative())
+        # Redrawn a moment after typing pauses, not on every key: a QR code costs a few ms.
+        self._handoff_later = Clock.create_trigger(lambda *_: self.refresh_handoff(), 0.6)
+        self.ids.text.bind(text=lambda *_: self._handoff_later())
+        self.app.bind(language=lambda *_: self._handoff_later())
+
+    def refresh_handoff(self) -> None:
+        """The QR for the draft typed so far, in the reader's language. A bench without a token
+        shows none: the server could not check the link's signature."""
+        config = self.app.config_
+        if not config.token or self.step != "write":
+            self.handoff_url = ""
+            return
+        self.draft_id = self.draft_id or str(uuid7())
+        self.handoff_url = continue_url(config.server_url, config.bench_id, config.token, self.draft_id,
+                                        self.ids.text.text, self.app.language, self.initiative_id or None)
 
     def prepare(self, initiative_id: str | None = None, **kwargs: Any) -> None:
         if initiative_id:
@@ -40,6 +65,7 @@ class SuggestScreen(KioskScreen):
         self._show_initiative()
         self.message = ""
         self.set_step("write" if self.step != "preview" else "preview")
+        self.refresh_handoff()
 
     def _show_initiative(self) -> None:
         initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
@@ -47,6 +73,8 @@ class SuggestScreen(KioskScreen):
 
     def set_step(self, step: str) -> None:
         self.step = step
+        if step == "write" and self.handoff_url == "":
+            self._handoff_later()
         field = {"write": self.ids.text, "contact": self.ids.contact}.get(step)
         self.ids.keyboard.target = field
         if field is not None:
@@ -67,6 +95,8 @@ class SuggestScreen(KioskScreen):
     def clear_initiative(self) -> None:
         self.initiative_id = ""
         self.initiative_title = ""
+        if self.handoff_url:
+            self._handoff_later()
 
     def preview(self) -> None:
         text = self.ids.text.text.strip()
@@ -98,7 +128,7 @@ class SuggestScreen(KioskScreen):
             saved = self.app.store.add_suggestion(
                 text, self.app.language, initiative_id=self.initiative_id or None,
                 category=self.category or None, contact=contact or None,
-                contact_consent=self.consent and bool(contact))
+                contact_consent=self.consent and bool(contact), draft_id=self.draft_id or None)
         except InvalidItem:
             self.message = _("This text cannot be sent. Please check it and try again.")
             return
@@ -116,4 +146,5 @@ class SuggestScreen(KioskScreen):
         self.found_contacts = []
         self.message = ""
         self.step = "write"
+        self.draft_id = self.handoff_url = ""  # the next visitor's draft is a new one
 
