@@ -3,8 +3,9 @@
 
     python benchmarks/web.py [--requests 200]
 
-The pages the benches' QR codes open (an initiative, a receipt status, a "continue" link) and the
-portal are fetched like a phone would: the HTML, then the one stylesheet. Weight is HTML + CSS as
+The pages the benches' QR codes open (an initiative with its support form, a receipt status, a
+"continue" link), the portal, and the form pages (the "give an idea" form plain and preselected by
+an initiative, the unsubscribe page of the e-mails) are fetched like a phone would: the HTML, then the one stylesheet. Weight is HTML + CSS as
 sent (no compression is configured). TTFB is measured per request on a kept-alive connection,
 from sending the request to reading the status line. Goals: under 50 KB and under 50 ms.
 
@@ -27,10 +28,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kiosk.core.handoff import continue_url  # noqa: E402
-from sync_server.db import open_database  # noqa: E402
+from sync_server.db import open_database, transaction  # noqa: E402
 from sync_server.sample import load_sample  # noqa: E402
 from sync_server.services.benches import add_bench  # noqa: E402
 from sync_server.services.continued import submit_continued  # noqa: E402
+from sync_server.services.notices import MailLinks, queue_mail  # noqa: E402
 from sync_server.settings import Settings  # noqa: E402
 from sync_server.auth import Bench  # noqa: E402
 
@@ -54,18 +56,24 @@ def _free_port() -> int:
 
 
 def _prepare(db_path: str, port: int) -> dict[str, str]:
-    """Sample initiatives, a bench, one suggestion with a receipt, and a continue link."""
+    """Sample initiatives, a bench, one suggestion with a receipt, a continue link, a queued e-mail."""
     db = open_database(db_path)
     load_sample(db)
     token = add_bench(db, "bench-bench", "zepce")
     outcome = submit_continued(db, Bench("bench-bench", "zepce", None), SETTINGS, draft_id=str(uuid.uuid4()),
                                text="Više klupa u hladu kod škole.", language="bs", initiative_id=None, contact=None)
+    with transaction(db):  # one e-mail queued, for a real unsubscribe link
+        queue_mail(db, MailLinks(f"http://127.0.0.1:{port}"), recipient="ana@example.org", language="hr",
+                   event="confirmed", values={"receipt": outcome.receipt}, status_path=f"/r/{outcome.receipt}")
+    unsubscribe = db.execute("SELECT unsubscribe_url FROM mail_outbox").fetchone()[0].split(str(port), 1)[1]
     db.close()
     link = continue_url(f"http://127.0.0.1:{port}", "bench-bench", token, str(uuid.uuid4()),
                         "Treba nam česma u parku kod rijeke, i klupe u hladu." * 6, "bs", BINS)
     return {"initiative /i": f"/i/{BINS}?lang=bs", "initiative /i (sr-Latn)": f"/i/{BIKES}?lang=sr-Latn",
             "receipt /r": f"/r/{outcome.receipt}?lang=bs", "continue /c": link.split(str(port), 1)[1],
-            "portal /": "/?lang=bs"}
+            "portal /": "/?lang=bs", "idea form /suggest": "/suggest?lang=bs",
+            "idea form /suggest?m=": "/suggest?m=zepce&lang=sr", "idea form /suggest?i=": f"/suggest?i={BINS}",
+            "unsubscribe /unsubscribe": unsubscribe}
 
 
 def _fetch(conn: http.client.HTTPConnection, path: str) -> tuple[float, bytes]:

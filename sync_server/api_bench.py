@@ -24,6 +24,7 @@ from .schemas import (BatchResult, Feed, ProblemDetails, ReceiptStatus, Telemetr
                       joins_body, supports_body, telemetry_body)
 from .services.actions import receive_joins
 from .services.benches import bench_for_token, touch
+from .services.notices import MailLinks
 from .services.initiatives import feed, receive_supports
 from .services.suggestions import receive_suggestions, status_by_receipt
 from .services.telemetry import ingest_telemetry
@@ -37,6 +38,10 @@ class Context:
     dbs: ThreadLocalDatabases
     limiter: RateLimiter         # per bench
     public_limiter: RateLimiter  # per client address, for the public status
+    # Per client address: ideas and supports from the web (in memory only).
+    idea_limiter: RateLimiter
+    support_limiter: RateLimiter
+    mail: MailLinks | None  # None: no SMTP server configured, so no mail is queued
 
 
 _bearer = HTTPBearer(auto_error=False, description="the bench token printed by add-bench")

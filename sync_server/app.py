@@ -13,10 +13,13 @@ from . import handlers, web
 from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
+from .mail import MailSender
+from .services.notices import MailLinks
 from .services.privacy import purge_expired_contacts
 from .settings import Settings
 
 log = logging.getLogger(__name__)
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"  # `serve` puts its own address here
 
 
 async def _purge_forever(context: Context) -> None:
@@ -36,13 +39,21 @@ def create_app(db_path: str | os.PathLike[str], settings: Settings | None = None
     open_database(db_path, settings.busy_timeout_ms).close()  # create or migrate before serving
     context = Context(settings, ThreadLocalDatabases(db_path, settings.busy_timeout_ms),
                       RateLimiter(settings.rate_per_minute, settings.rate_burst),
-                      RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst))
+                      RateLimiter(settings.public_rate_per_minute, settings.public_rate_burst),
+                      RateLimiter(settings.web_ideas_per_hour / 60, settings.web_ideas_burst),
+                      RateLimiter(settings.web_supports_per_hour / 60, settings.web_supports_burst),
+                      MailLinks(settings.public_url or DEFAULT_PUBLIC_URL) if settings.mail_enabled else None)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         job = asyncio.create_task(_purge_forever(context))
+        sender = MailSender(context.dbs, settings) if settings.mail_enabled else None
+        if sender:
+            sender.start()
         yield
         job.cancel()
+        if sender:
+            await asyncio.to_thread(sender.stop)
 
     app = FastAPI(title="Smart Bench sync server", version="1.0", lifespan=lifespan,
                   description="The bench ↔ server API. Errors are RFC 9457 problem+json.")

@@ -27,10 +27,15 @@ def _serve(args: argparse.Namespace) -> int:
 
     from .app import create_app
 
-    settings = args.settings.model_copy(update={
-        "rate_per_minute": args.rate_per_minute, "rate_burst": args.rate_burst,
-        "public_rate_per_minute": args.public_rate_per_minute, "public_rate_burst": args.public_rate_burst,
-        "contact_retention_days": args.retention_days})
+    try:  # validated again: the mail flags must make a working pair, like their variables
+        settings = Settings.model_validate({**args.settings.model_dump(), **{
+            "rate_per_minute": args.rate_per_minute, "rate_burst": args.rate_burst,
+            "public_rate_per_minute": args.public_rate_per_minute, "public_rate_burst": args.public_rate_burst,
+            "contact_retention_days": args.retention_days, "smtp_url": args.smtp_url, "mail_from": args.mail_from,
+            "public_url": args.public_url or f"http://{args.host}:{args.port}"}})
+    except ValidationError as error:
+        print(f"error: {describe_error(error)}", file=sys.stderr)
+        return 2
     app = create_app(args.db, settings)
     json_logs = args.log_format == "json"
     if json_logs:  # uvicorn's loggers then propagate to this handler instead of their own
@@ -139,6 +144,11 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--public-rate-burst", type=int, default=defaults.public_rate_burst)
     serve.add_argument("--retention-days", type=float, default=defaults.contact_retention_days,
                        help="keep contact details this long after a suggestion is closed")
+    serve.add_argument("--smtp-url", default=defaults.smtp_url,
+                       help="mail to citizens: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://")
+    serve.add_argument("--mail-from", default=defaults.mail_from, help="the sender address of those e-mails")
+    serve.add_argument("--public-url", default=defaults.public_url,
+                       help="where people reach this server, for links in e-mails (default: http://HOST:PORT)")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     serve.add_argument("--log-format", default="text", choices=FORMATS, help="json: one JSON object per line")
 

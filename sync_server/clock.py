@@ -1,9 +1,12 @@
-"""Time stamps: RFC 3339 parsing and one canonical UTC text form that sorts and compares."""
+"""Time stamps: RFC 3339 parsing, one canonical UTC text form that sorts and compares, and the
+local time people read (the benches are all in Bosnia and Herzegovina)."""
 from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
+LOCAL_TIME = ZoneInfo("Europe/Sarajevo")
 _RFC3339 = re.compile(
     r"^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$"
 )
@@ -41,3 +44,4 @@ def parse_rfc3339(value: object) -> datetime | None:
         return datetime.fromisoformat(f"{date}T{time}.{fraction}{offset}").astimezone(timezone.utc)
     except (ValueError, OverflowError):
         return None
+

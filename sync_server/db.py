@@ -197,6 +197,71 @@ CREATE TABLE initiative_photos (
 CREATE INDEX initiative_photos_by_initiative ON initiative_photos(initiative_id, position);
 """
 
+# Version 4: the citizen's own ways in and back. Suggestions may come from the web (no bench), so
+# the table is rebuilt with `bench_id` nullable and a `source`; supports from phones (one per
+# browser, kept as a keyed hash of a random cookie); the outbox of e-mails to citizens, and the
+# addresses (keyed hashes) that asked for no more mail. The rebuild copies the columns and makes
+# again the indexes of the migrations before it: a later migration must not be put before it.
+SCHEMA_V4_CITIZEN = """
+CREATE TABLE suggestions_v3 (
+    id TEXT PRIMARY KEY,
+    bench_id TEXT REFERENCES benches(id),
+    source TEXT NOT NULL DEFAULT 'bench' CHECK (source IN ('bench', 'web')),
+    municipality TEXT NOT NULL,
+    receipt TEXT UNIQUE,
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    language TEXT NOT NULL,
+    text TEXT NOT NULL,
+    category TEXT,
+    initiative_id TEXT REFERENCES initiatives(id),
+    contact TEXT,
+    state TEXT NOT NULL DEFAULT 'received',
+    decline_reason TEXT,
+    merged_into TEXT REFERENCES initiatives(id),
+    closed_at TEXT,
+    hidden_at TEXT,
+    CHECK ((source = 'bench') = (bench_id IS NOT NULL))
+);
+INSERT INTO suggestions_v3 (id, bench_id, municipality, receipt, created_at, received_at, language, text,
+    category, initiative_id, contact, state, decline_reason, merged_into, closed_at, hidden_at)
+SELECT id, bench_id, municipality, receipt, created_at, received_at, language, text,
+    category, initiative_id, contact, state, decline_reason, merged_into, closed_at, hidden_at FROM suggestions;
+DROP TABLE suggestions;
+ALTER TABLE suggestions_v3 RENAME TO suggestions;
+CREATE INDEX suggestions_contact_closed ON suggestions(closed_at) WHERE contact IS NOT NULL;
+CREATE INDEX suggestions_queue ON suggestions(municipality, state, received_at);
+CREATE INDEX suggestions_queue_written ON suggestions(municipality, state, created_at);
+CREATE INDEX suggestions_hidden ON suggestions(municipality, state) WHERE hidden_at IS NOT NULL;
+CREATE TABLE web_supports (
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id),
+    browser TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (initiative_id, browser)
+) WITHOUT ROWID;
+CREATE TABLE mail_outbox (
+    id INTEGER PRIMARY KEY,
+    suggestion_id TEXT,
+    recipient TEXT NOT NULL,
+    address_key TEXT NOT NULL,
+    language TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    unsubscribe_url TEXT NOT NULL,
+    queued_at TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    failed_at TEXT
+);
+CREATE INDEX mail_outbox_due ON mail_outbox(next_attempt_at) WHERE failed_at IS NULL;
+CREATE INDEX mail_outbox_address ON mail_outbox(address_key);
+CREATE TABLE mail_optouts (
+    address TEXT PRIMARY KEY,
+    at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 # The municipality answers and actions people join (issue #11): officials' responses on
 # initiatives, dated events of an action, and who joined them (from a bench or a browser).
 SCHEMA_CITIZEN_GOV = """
@@ -252,7 +317,8 @@ def _allow_official_role(db: Database) -> None:
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
 # A migration is an SQL script, or a function for what a script cannot say.
 Migration = str | Callable[["Database"], None]
-MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, _allow_official_role)
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_CITIZEN,
+                                 _allow_official_role)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

@@ -5,7 +5,9 @@ an empty variable keeps the default. ``serve``'s flags override the environment.
 not parse stops the server at start (see ``cli.py``) rather than failing a request later."""
 from __future__ import annotations
 
-from pydantic import Field, ValidationError, field_validator
+from urllib.parse import urlsplit
+
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "SMART_BENCH_"
@@ -50,11 +52,50 @@ class Settings(BaseSettings):
     low_battery_v: float = Field(11.8, ge=0)
     # A bearer token for Prometheus; None: only logged-in maintainers and admins may read /metrics.
     metrics_token: str | None = None
+    # Ideas stored and supports from phones and computers, per client address (in memory only):
+    # a school or an NGO's office behind one address may well send a dozen ideas in an afternoon.
+    web_ideas_per_hour: float = Field(30.0, gt=0)
+    web_ideas_burst: int = Field(20, gt=0)
+    web_supports_per_hour: float = Field(60.0, gt=0)
+    web_supports_burst: int = Field(30, gt=0)
+    # A form sent sooner than this after it was shown was filled by a script (contract: at most 5 s).
+    suggest_min_fill_s: float = Field(3.0, ge=0, le=5)
+    # The same text for the same municipality within this window is the same idea again.
+    duplicate_window_hours: float = Field(24.0, ge=0)
+    # Mail to citizens: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps:// (TLS).
+    # Without both smtp_url and mail_from no mail is queued at all.
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    # The address people reach the server at, for links in e-mails; serve defaults it to its own.
+    public_url: str | None = None
+    mail_poll_s: float = Field(2.0, gt=0)
+    mail_retry_s: float = Field(30.0, gt=0)       # the first retry; each next one waits twice as long
+    mail_retry_max_s: float = Field(3600.0, gt=0)
 
-    @field_validator("metrics_token")
+    @field_validator("metrics_token", "smtp_url", "mail_from", "public_url")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return (value or "").strip() or None
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+                raise ValueError("must be smtp://[user:pass@]host[:port] or smtps://...")
+            parts.port  # raises ValueError for a port that is not a number
+        return value
+
+    @model_validator(mode="after")
+    def _mail_needs_a_sender(self) -> Settings:
+        if self.smtp_url and not self.mail_from:
+            raise ValueError("smtp_url needs mail_from (the sender address of the e-mails)")
+        return self
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_url and self.mail_from)
 
     @property
     def silent_after_s(self) -> float:
@@ -65,6 +106,9 @@ def describe_error(error: ValidationError) -> str:
     """One line naming the environment variables at fault, e.g. for a refusal to start."""
     parts = []
     for problem in error.errors():
+        if not problem["loc"]:  # a rule about several settings names them itself
+            parts.append(problem["msg"])
+            continue
         name = ENV_PREFIX + "_".join(str(part) for part in problem["loc"]).upper()
         parts.append(f"{name}={problem.get('input')!r}: {problem['msg']}")
     return "invalid setting " + "; ".join(parts)

@@ -13,6 +13,7 @@ server writes), so nothing here is shared with a forked child process.
 from __future__ import annotations
 
 import itertools
+import os
 import socket
 import sqlite3
 import subprocess
@@ -60,10 +61,11 @@ class LiveServer:
     """One server process on ``port`` serving ``db_path``; ``restart()`` keeps both."""
 
     def __init__(self, db_path: Path, log_path: Path, port: int | None = None,
-                 extra_args: tuple[str, ...] = GENEROUS_LIMITS) -> None:
+                 extra_args: tuple[str, ...] = GENEROUS_LIMITS, env: dict[str, str] | None = None) -> None:
         self.db_path, self.log_path = Path(db_path), Path(log_path)
         self.port = port or free_port()
         self.extra_args = extra_args
+        self.env = env or {}  # SMART_BENCH_* settings without a flag
         self.process: subprocess.Popen[bytes] | None = None
 
     @classmethod
@@ -90,7 +92,7 @@ class LiveServer:
                 [sys.executable, "-m", "sync_server", "serve", "--db", str(self.db_path),
                  "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
                  *self.extra_args],
-                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **self.env})
         try:
             wait_healthy(self.url, process=self.process)
         except RuntimeError as error:

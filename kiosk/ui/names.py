@@ -20,7 +20,7 @@ INITIATIVE_STATUSES = {"published": N_("Open for support"), "in_progress": N_("I
 SUGGESTION_STATES = {
     "pending": N_("Waiting to be sent"), "sent": N_("Sent, awaiting moderation"),
     "rejected": N_("Not accepted by the server"), "received": N_("Received, awaiting moderation"),
-    "confirmed": N_("Published"), "declined": N_("Declined"), "merged": N_("Joined to an initiative"),
+    "confirmed": N_("Confirmed"), "declined": N_("Declined"), "merged": N_("Joined to an initiative"),
 }
 # Endonyms: each language is named in itself, whatever language the screen is in.
 LANGUAGE_NAMES = {"bs": "Bosanski", "hr": "Hrvatski", "sr": "Српски", "sr-Latn": "Srpski", "en": "English"}

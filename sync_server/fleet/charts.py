@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
+from ..clock import LOCAL_TIME  # one zone for every time people read
 
 Point = tuple[datetime, float]
 
-LOCAL_TIME = ZoneInfo("Europe/Sarajevo")
 # Drawn at about its natural size in a two-column grid on a laptop, so its 12-unit text stays legible.
 WIDTH, HEIGHT = 480, 190
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 40, 24

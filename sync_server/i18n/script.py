@@ -3,7 +3,9 @@ has its twin in ``kiosk/core/text.py`` (the server imports no kiosk); both give 
 for every text, and a test holds them to it.
 
 The mapping is exact in this direction (љ -> lj, њ -> nj, џ -> dž) and ambiguous in the other
-(konjunkcija, nadživeti), so Serbian is written in Cyrillic and the Latin script derived."""
+(konjunkcija, nadživeti), so Serbian is written in Cyrillic and the Latin script derived. Latin to
+Cyrillic is used only as a fallback, for a Cyrillic reader of a text that exists in Latin only
+(a rare word like "konjunkcija" then comes out with њ: better than a text in another script)."""
 from __future__ import annotations
 
 import re
@@ -35,3 +37,15 @@ def to_latin(text: str) -> str:
 
 def has_cyrillic(text: str) -> bool:
     return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+_DIGRAPHS = {"lj": "љ", "nj": "њ", "dž": "џ", "Lj": "Љ", "LJ": "Љ", "Nj": "Њ", "NJ": "Њ", "Dž": "Џ", "DŽ": "Џ"}
+_FROM_LATIN = {**{latin: cyrillic for cyrillic, latin in _LOWER.items() if len(latin) == 1},
+               **{latin.upper(): cyrillic.upper() for cyrillic, latin in _LOWER.items() if len(latin) == 1},
+               **_DIGRAPHS}
+_LATIN_LETTERS = re.compile("|".join(sorted(map(re.escape, _FROM_LATIN), key=len, reverse=True)))
+
+
+def to_cyrillic(text: str) -> str:
+    """'Žepče' -> 'Жепче', 'Ljubinje' -> 'Љубиње' (digraphs read as one letter)."""
+    return _LATIN_LETTERS.sub(lambda match: _FROM_LATIN[match.group()], text)

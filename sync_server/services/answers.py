@@ -13,6 +13,7 @@ from ..db import Database, next_seq, transaction
 from ..wire import LANGUAGES
 from . import audit
 from .errors import Forbidden, InvalidInput, NotFound
+from .notices import MailLinks, queue_initiative_notice
 
 DECISIONS = ("accepted", "under_study", "not_possible")
 MAX_RESPONSE = 3000
@@ -49,8 +50,9 @@ def require_official(db: Database, actor: str, municipality: str | None) -> None
 
 
 def post_response(db: Database, actor: str, initiative_id: str, *, decision: str, decided_on: str,
-                  texts: Mapping[str, str]) -> None:
-    """Set (or replace) the municipality's response on a public initiative."""
+                  texts: Mapping[str, str], mail: MailLinks | None = None) -> None:
+    """Set (or replace) the municipality's response on a public initiative; the citizens whose
+    suggestions are part of it (and who left an e-mail) are told, in the same transaction."""
     day, clean = _clean(decision, decided_on, texts)
     with transaction(db):
         row = db.execute("SELECT municipality, status FROM initiatives WHERE id = ?", [initiative_id]).fetchone()
@@ -63,6 +65,9 @@ def post_response(db: Database, actor: str, initiative_id: str, *, decision: str
                    "VALUES (?, ?, ?, ?, ?, ?)",
                    [initiative_id, decision, day, json.dumps(clean, ensure_ascii=False), actor, now_iso()])
         db.execute("UPDATE initiatives SET seq = ? WHERE id = ?", [next_seq(db), initiative_id])
+        original = db.execute("SELECT original_language FROM initiatives WHERE id = ?", [initiative_id]).fetchone()[0]
+        queue_initiative_notice(db, mail, initiative_id, "answered",
+                                {"answer": clean.get(original) or next(iter(clean.values()))})
         audit.record(db, actor, "initiative", initiative_id, "official-response",
                      previous[0] if previous else None, decision,
                      f"{day}: " + " / ".join(f"{k}: {v[:80]}" for k, v in sorted(clean.items())))

@@ -9,6 +9,7 @@ from ..clock import now_iso
 from ..db import Database, transaction
 from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
+from .notices import MailLinks
 from .people import require_moderator
 from .suggestions import move
 
@@ -92,9 +93,11 @@ def undo_last(db: Database, actor: str) -> str:
 
 
 def decide_many(db: Database, actor: str, suggestion_ids: Sequence[str], action: str, *,
-                initiative_id: str | None = None, reason: str | None = None) -> int:
-    """One decision on many suggestions, all or none, one audit entry per suggestion. Those already
-    in the target state are left as they are. Returns how many changed."""
+                initiative_id: str | None = None, reason: str | None = None,
+                mail: MailLinks | None = None) -> int:
+    """One decision on many suggestions, all or none, one audit entry per suggestion (and one
+    e-mail per citizen who left an address, when `mail`). Those already in the target state are
+    left as they are. Returns how many changed."""
     if action not in BULK_ACTIONS or not suggestion_ids:
         raise InvalidInput(f"no bulk action {action!r} on {len(suggestion_ids)} suggestions")
     if action == "decline" and not (reason or "").strip():
@@ -115,7 +118,7 @@ def decide_many(db: Database, actor: str, suggestion_ids: Sequence[str], action:
                 continue
             move(db, actor, suggestion_id, target, note=(reason or "").strip() or None,
                  decline_reason=(reason or "").strip() if action == "decline" else None,
-                 merged_into=initiative_id if action == "merge" else None)
+                 merged_into=initiative_id if action == "merge" else None, mail=mail)
             changed += 1
     return changed
 

@@ -1,10 +1,10 @@
-"""Idempotent intake of a bench's batch: the id made on the bench is the key."""
+"""Idempotent intake of a batch: the id made on the bench (or by the server, for the web form)
+is the key."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
-from ..auth import Bench
 from ..db import Database, transaction
 from ..wire import Rejection
 
@@ -14,10 +14,15 @@ class Keyed(Protocol):
     sent_id: Any  # as the bench wrote it, echoed back
 
 
+class Sender(Protocol):
+    @property
+    def id(self) -> str | None: ...  # the bench's id; None for the web form
+
+
 Item = TypeVar("Item", bound=Keyed)
 
 
-def intake(db: Database, bench: Bench, table: str, items: Sequence[Item | Rejection],
+def intake(db: Database, bench: Sender, table: str, items: Sequence[Item | Rejection],
            store: Callable[[Item], str | None]) -> dict[str, list[Any]]:
     """Run `store` (which inserts one new item, or returns a rejection reason) for every valid item
     not seen before, all in one transaction. An id this bench sent before answers accepted and

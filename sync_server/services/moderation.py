@@ -10,7 +10,7 @@ from typing import Any
 from ..db import Database
 
 FIELDS = ("id", "receipt", "municipality", "created_at", "received_at", "language", "text", "category",
-          "initiative_id", "contact", "state", "decline_reason", "merged_into", "hidden_at")
+          "initiative_id", "contact", "state", "decline_reason", "merged_into", "hidden_at", "source")
 STATES = ("received", "confirmed", "declined", "merged")
 # What the state filter offers: the four states (hidden texts left out), hidden texts alone, or all.
 VIEWS = (*STATES, "hidden", "all")

@@ -11,7 +11,7 @@ from . import audit
 from .errors import NotFound
 from .people import SYSTEM
 
-_FIELDS = ("id", "receipt", "bench_id", "municipality", "created_at", "received_at", "language", "text", "category",
+_FIELDS = ("id", "receipt", "bench_id", "source", "municipality", "created_at", "received_at", "language", "text", "category",
            "initiative_id", "contact", "state", "decline_reason", "merged_into", "closed_at")
 
 
@@ -39,6 +39,7 @@ def erase_receipt(db: Database, code: str, actor: str = SYSTEM) -> None:
     suggestion = _suggestion(db, code)
     with transaction(db):
         db.execute("DELETE FROM suggestions WHERE id = ?", [suggestion["id"]])
+        db.execute("DELETE FROM mail_outbox WHERE suggestion_id = ?", [suggestion["id"]])
         db.execute("UPDATE audit SET note = NULL WHERE entity = 'suggestion' AND entity_id = ?",
                    [suggestion["id"]])
         audit.record(db, actor, "suggestion", suggestion["id"], "erase")

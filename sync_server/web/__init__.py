@@ -1,5 +1,7 @@
-"""The web pages: phone pages opened from the benches' QR codes, NGO moderation, the Network's
-portal and membership, the municipality's answers, open data, photos of initiatives, and the fleet dashboard. `install(app)` mounts all of it."""
+"""The web pages: phone pages opened from the benches' QR codes (and support, joining actions,
+ideas from the web, unsubscribing from e-mails), NGO moderation, the municipality's answers, the
+Network's portal and membership, open data, photos of initiatives, and the fleet dashboard.
+`install(app)` mounts all of it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,12 +9,14 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import fleet, initiatives_admin, login, membership, moderation, official, open_data, phone, photos, portal
+from . import (fleet, ideas, initiatives_admin, joins, login, membership, moderation, official, open_data, phone,
+               photos, portal, support, unsubscribe)
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (phone, login, moderation, initiatives_admin, official, portal, membership, open_data, photos, fleet)
+PAGES = (phone, support, joins, ideas, unsubscribe, login, moderation, initiatives_admin, official, portal,
+         membership, open_data, photos, fleet)
 
 
 def build_router() -> APIRouter:

@@ -1,9 +1,11 @@
-"""What every web handler needs from the application: its database connection and settings."""
+"""What every web handler needs from the application: its database connection, settings, and
+whether (and how) citizens are mailed."""
 from __future__ import annotations
 
 from fastapi import Request
 
 from ..db import Database
+from ..services.notices import MailLinks
 from ..settings import Settings
 
 
@@ -15,3 +17,8 @@ def database(request: Request) -> Database:
 
 def settings(request: Request) -> Settings:
     return request.app.state.context.settings
+
+
+def mail(request: Request) -> MailLinks | None:
+    """None when no SMTP server is configured: then no message is queued at all."""
+    return request.app.state.context.mail

@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
-ZONE = ZoneInfo("Europe/Sarajevo")
+from ..clock import LOCAL_TIME as ZONE  # one zone for every time people read
 
 
 def local_time(value: str | None) -> str:

@@ -17,7 +17,7 @@ from ..services.decline_templates import template_text, templates_for
 from ..services.moderation import VIEWS, queue_page, totals
 from ..services.suggestions import confirm_suggestion, decline_suggestion, merge_suggestion
 from . import decline_templates, duplicates, reports, triage
-from .context import database
+from .context import database, mail
 from .guards import Moderator, NOT_FOUND, run, scope, suggestion_in_scope
 from .queue_filter import filter_query, queue_filter, safe_filter_query
 from .sessions import WebError, verify_csrf
@@ -84,14 +84,15 @@ async def suggestion_action(request: Request, suggestion_id: str, action: str, u
     form = await request.form()
     db, sid, municipality = database(request), suggestion["id"], suggestion["municipality"]
     note = str(form.get("reason", ""))[:1000].strip() or None
+    links = mail(request)  # the citizen is told of a confirmation, a decline or a merge
     if action == "confirm":
-        run(lambda: confirm_suggestion(db, user.username, sid))
+        run(lambda: confirm_suggestion(db, user.username, sid, mail=links))
     elif action == "decline":
         reason = decline_reason(request, municipality, form)
-        run(lambda: decline_suggestion(db, user.username, sid, reason))
+        run(lambda: decline_suggestion(db, user.username, sid, reason, mail=links))
     elif action == "merge":
         target = merge_target(request, municipality, form)
-        run(lambda: merge_suggestion(db, user.username, sid, target, note))
+        run(lambda: merge_suggestion(db, user.username, sid, target, note, mail=links))
     elif action == "hide":
         run(lambda: hide_suggestion(db, user.username, sid, note))
     elif action == "unhide":
@@ -127,8 +128,9 @@ async def bulk(request: Request, user: Moderator) -> Response:
         raise WebError(422, INVALID)  # one initiative is a merge target for one municipality's ideas
     reason = decline_reason(request, suggestions[0]["municipality"], form) if action == "decline" else None
     db = database(request)
+    links = mail(request)
     run(lambda: decide_many(db, user.username, [s["id"] for s in suggestions], action,
-                            initiative_id=target, reason=reason))
+                            initiative_id=target, reason=reason, mail=links))
     back = str(form.get("back", ""))
     return RedirectResponse(back if back.startswith("/moderation") and "//" not in back else "/moderation",
                             status_code=303)

@@ -15,7 +15,7 @@ from ..services.answers import DECISIONS, MAX_RESPONSE, post_response
 from ..services.logins import User
 from ..services.moderation import QueueFilter, queue_page
 from ..services.public import public_initiative, public_initiatives
-from .context import database
+from .context import database, mail
 from .guards import NOT_FOUND, run, scope
 from .sessions import WebError, require_role, verify_csrf
 from .templating import language, render
@@ -73,5 +73,5 @@ async def answer(request: Request, initiative_id: str, user: Official) -> Respon
     if not texts or decision not in DECISIONS or not decided_on:
         return _form(request, initiative, N_("Choose a decision, its date, and write the response in at least one language."), 422)
     run(lambda: post_response(database(request), user.username, initiative["id"], decision=decision,
-                              decided_on=decided_on, texts=texts))
+                              decided_on=decided_on, texts=texts, mail=mail(request)))
     return RedirectResponse(f"/i/{initiative['id']}", status_code=303)

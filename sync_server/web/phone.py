@@ -1,9 +1,8 @@
-"""The phone pages the benches' QR codes open: an initiative, a receipt's status, and finishing a
-suggestion started on the bench. Server-rendered, no script, a few kilobytes each."""
+"""The phone pages the benches' QR codes open: an initiative (with its support form, see
+support.py), a receipt's status, and finishing a suggestion started on the bench.
+Server-rendered, no script, a few kilobytes each."""
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 
 from fastapi import APIRouter, Depends, Request
@@ -13,14 +12,12 @@ from ..auth import Bench
 from ..handoff import Draft, HandoffError, read_draft
 from ..i18n import N_
 from ..i18n.script import to_latin
-from ..services.actions import join_from_web
 from ..services.continued import sent_receipt, submit_continued
-from ..services.errors import InvalidInput, NotFound
-from ..services.logins import secret
 from ..services.public import public_initiative, updates
-from ..services.suggestions import status_by_receipt
-from .context import database, settings
-from .sessions import CSRF_COOKIE, WebError, verify_csrf
+from ..services.suggestions import own_text, status_by_receipt
+from ..services.web_supports import has_supported
+from .context import database, mail, settings
+from .sessions import BROWSER_COOKIE, WebError, verify_csrf
 from .templating import language, render
 from .views import initiative_view, public_limit
 
@@ -34,48 +31,27 @@ REFUSALS = {
 }
 
 
-def _initiative_page(request: Request, initiative_id: str, joined: str | None = None,
-                     status_code: int = 200) -> HTMLResponse:
+def visible_initiative(request: Request, initiative_id: str) -> dict:
     initiative = public_initiative(database(request), initiative_id[:64])
     if initiative is None:
         raise WebError(404, N_("There is no such initiative, or it is not public."))
+    return initiative
+
+
+def initiative_response(request: Request, initiative: dict, notice: str | None = None,
+                        cookie: str | None = None) -> HTMLResponse:
+    """The initiative's page; `notice` is what a support just did, `cookie` this browser's id
+    when it was only just made."""
+    db = database(request)
     return render(request, "phone/initiative.html", {
-        **initiative_view(request, initiative, language(request)), "joined": joined,
-        "updates": [readable_update(u, language(request)) for u in updates(database(request), initiative["id"])]},
-        status_code)
+        **initiative_view(request, initiative, language(request)), "notice": notice,
+        "supported": has_supported(db, initiative["id"], cookie or request.cookies.get(BROWSER_COOKIE)),
+        "updates": [readable_update(u, language(request)) for u in updates(db, initiative["id"])]})
 
 
 @router.get("/i/{initiative_id}", response_class=HTMLResponse)
 async def initiative_page(request: Request, initiative_id: str) -> HTMLResponse:
-    return _initiative_page(request, initiative_id)
-
-
-def browser_key(request: Request) -> str:
-    """Who this browser is, for "one join per browser": a keyed hash of its CSRF nonce (a random
-    cookie every form posting browser already has, checked by verify_csrf), never the cookie itself."""
-    nonce = request.cookies.get(CSRF_COOKIE, "")
-    return hmac.new(secret(database(request), "browser"), nonce.encode(), hashlib.sha256).hexdigest()
-
-
-@router.post("/i/{initiative_id}/join", response_class=HTMLResponse, dependencies=[Depends(verify_csrf)])
-async def join(request: Request, initiative_id: str) -> HTMLResponse:
-    """"I'll join" from a phone: counted once per browser; an e-mail is kept only with consent."""
-    public_limit(request)
-    form = await request.form()
-    event_id = str(form.get("event_id", ""))[:64]
-    email = str(form.get("email", "")).strip()[:300] or None
-    if email and form.get("consent") != "yes":
-        raise WebError(422, N_("To leave an e-mail, tick the box that allows us to keep it."))
-    initiative = public_initiative(database(request), initiative_id[:64])
-    if initiative is None or event_id not in {e["id"] for e in initiative["events"]}:
-        raise WebError(404, N_("This event is over or was cancelled."))
-    try:
-        counted = join_from_web(database(request), event_id, browser_key(request), email)
-    except InvalidInput:
-        raise WebError(422, N_("The e-mail address is not valid.")) from None
-    except NotFound:
-        raise WebError(404, N_("This event is over or was cancelled.")) from None
-    return _initiative_page(request, initiative["id"], "new" if counted else "again")
+    return initiative_response(request, visible_initiative(request, initiative_id))
 
 
 def readable_update(update: dict, lang: str) -> dict:
@@ -93,7 +69,7 @@ async def receipt_page(request: Request, code: str) -> HTMLResponse:
         raise WebError(404, N_("No suggestion has this receipt code. Please check the code on your receipt."))
     initiative = status["initiative"]
     return render(request, "phone/receipt.html", {
-        "status": status,
+        "status": status, "own": own_text(database(request), code), "mail": mail(request),
         "initiative": initiative_view(request, initiative, language(request)) if initiative else None})
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from ..db import municipality_slugs
 from ..services.initiatives import VISIBLE
 from ..services.actions import upcoming_actions
 from ..services.public import public_initiative, public_initiatives
 from .context import database
-from .views import initiative_view
+from .views import initiative_view, municipality_names
 from .templating import language, render
 
 router = APIRouter()
@@ -18,12 +17,12 @@ router = APIRouter()
 
 @router.get("/", response_class=HTMLResponse)
 async def portal(request: Request) -> HTMLResponse:
-    names = municipality_slugs(database(request))
+    lang = language(request)
+    names = municipality_names(request, lang)
     municipality = request.query_params.get("municipality", "")
     status = request.query_params.get("status", "")
     items = public_initiatives(database(request), municipality if municipality in names else None,
                                status if status in VISIBLE else None, network_wide=municipality == "network")
-    lang = language(request)
     db = database(request)
     events = upcoming_actions(db, municipality if municipality in names else None, limit=10)
     actions = [{"event": e, "view": initiative_view(request, public_initiative(db, e["initiative_id"]), lang)}

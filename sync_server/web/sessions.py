@@ -4,6 +4,8 @@
   keeps its hash (services.logins), so logout ends it everywhere.
 - `sb_csrf`: a random nonce every visitor with a form gets; the form's hidden `csrf_token` is
   HMAC(server secret, nonce). A cross-site page can neither read the cookie nor compute the token.
+- `sb_browser`: set by the first support from a phone; random, it only tells "this browser has
+  supported these initiatives" (the server keeps a keyed hash of it).
 A bench's bearer token means nothing here: web pages only look at these cookies."""
 from __future__ import annotations
 
@@ -22,9 +24,10 @@ from .context import database
 
 SESSION_COOKIE = "sb_session"
 CSRF_COOKIE = "sb_csrf"
+BROWSER_COOKIE = "sb_browser"  # a random id that makes a phone's support count once (web/support.py)
 
 __all__ = ["User", "current_user", "require_role", "verify_csrf", "csrf_token", "set_cookie",
-           "LoginRequired", "WebError", "SESSION_COOKIE"]
+           "LoginRequired", "WebError", "SESSION_COOKIE", "BROWSER_COOKIE"]
 
 
 class WebError(Exception):
@@ -88,6 +91,22 @@ async def verify_csrf(request: Request) -> None:
     if not request.cookies.get(CSRF_COOKIE) or not isinstance(sent, str) or not hmac.compare_digest(
             sent, csrf_token(request)):
         raise WebError(400, N_("The form has expired. Please open the page again and send it again."))
+
+
+BROWSER_COOKIE_DAYS = 730
+
+
+def browser_cookie(request: Request) -> tuple[str, bool]:
+    """This browser's random id (`BROWSER_COOKIE`) and whether it was only just made (then the
+    response must set it with `set_browser_cookie`)."""
+    cookie = request.cookies.get(BROWSER_COOKIE, "")
+    if 16 <= len(cookie) <= 64:
+        return cookie, False
+    return secrets.token_urlsafe(24), True
+
+
+def set_browser_cookie(request: Request, response: Response, cookie: str) -> None:
+    set_cookie(request, response, BROWSER_COOKIE, cookie, max_age=BROWSER_COOKIE_DAYS * 86400)
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:

@@ -84,7 +84,10 @@ def render(request: Request, template_name: str, context: dict[str, Any], status
     finally:
         _catalogue.reset(reset)
     response = HTMLResponse(body, status_code=status_code, headers={"Content-Language": lang})
-    if request.query_params.get("lang") in i18n.LANGUAGES and request.cookies.get(LANG_COOKIE) != lang:
+    # A language chosen (`?lang=`, or on the bench for a continue link) is remembered, so the
+    # pages linked from this one, such as /r/<code>, speak it too.
+    chosen = request.query_params.get("lang") in i18n.LANGUAGES or hasattr(request.state, "page_language")
+    if chosen and request.cookies.get(LANG_COOKIE) != lang:
         set_cookie(request, response, LANG_COOKIE, lang, max_age=365 * 86400)
     issue_csrf_cookie(request, response)
     return response
@@ -96,8 +99,10 @@ def waiting_count(request: Request, user: User | None) -> int:
 
 
 def url_with_lang(request: Request, lang: str) -> str:
-    """The current page in another language (the switcher's links)."""
-    return request.url.path + "?" + urlencode({**request.query_params, "lang": lang})
+    """The current page in another language (the switcher's links). A form's answer names the
+    page to show instead (`request.state.page_path`) when its own path answers posts only."""
+    path = getattr(request.state, "page_path", request.url.path)
+    return path + "?" + urlencode({**request.query_params, "lang": lang})
 
 
 _env.globals.update(url_with_lang=url_with_lang, languages=i18n.NAMES)

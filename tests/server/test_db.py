@@ -72,3 +72,34 @@ def test_a_migration_that_fails_halfway_leaves_the_schema_at_the_version_before_
     assert schema_version(db) == SCHEMA_VERSION  # the good migrations before it are kept
     assert db.execute("SELECT count(*) FROM sqlite_master WHERE name = 'first_half'").fetchone()[0] == 0
     assert not db.conn.in_transaction
+
+
+def test_the_citizen_migration_keeps_bench_suggestions_and_lets_web_ones_in(tmp_path):
+    """The citizen migration rebuilds `suggestions` (bench_id nullable, `source`): rows, indexes
+    and the rule that a bench suggestion names its bench survive."""
+    path = tmp_path / "v3.db"
+    old = connect(path)
+    for script in MIGRATIONS[:3]:
+        old.executescript(script)
+    old.execute("PRAGMA user_version = 3")
+    old.execute("INSERT INTO municipalities (slug, name) VALUES ('zepce', 'Žepče')")
+    old.execute("INSERT INTO benches (id, municipality, token_hash, token_issued_at, created_at) "
+                "VALUES ('b1', 'zepce', 'h', 't', 't')")
+    old.execute("INSERT INTO suggestions (id, bench_id, municipality, receipt, created_at, received_at, language, "
+                "text, contact, hidden_at) VALUES ('s1', 'b1', 'zepce', 'AAAA-BBBB', 't', 't', 'bs', 'Klupe', "
+                "'a@b.ba', 'x')")
+    old.conn.commit()
+    old.close()
+    db = open_database(path)
+    assert db.execute("SELECT id, bench_id, source, receipt, contact, hidden_at FROM suggestions").fetchall() == [
+        ("s1", "b1", "bench", "AAAA-BBBB", "a@b.ba", "x")]
+    indexes = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'suggestions' "
+                                            "AND type = 'index' AND name NOT LIKE 'sqlite_%'")}
+    assert indexes == {"suggestions_contact_closed", "suggestions_queue", "suggestions_queue_written",
+                       "suggestions_hidden"}  # those of the migrations before it, made again
+    db.execute("INSERT INTO suggestions (id, source, municipality, created_at, received_at, language, text) "
+               "VALUES ('w1', 'web', 'zepce', 't', 't', 'bs', 'S weba')")
+    with pytest.raises(sqlite3.IntegrityError):  # a bench suggestion without its bench
+        db.execute("INSERT INTO suggestions (id, municipality, created_at, received_at, language, text) "
+                   "VALUES ('w2', 'zepce', 't', 't', 'bs', 'Bez klupe')")
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []

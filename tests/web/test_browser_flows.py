@@ -32,12 +32,16 @@ def test_phone_finishes_a_suggestion_once(web: Web, browser: Any, artifacts: Pat
         page.click("button[type=submit]")
         receipt = page.text_content(".receipt").strip()
         assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", receipt)
+        assert page.locator("h1").text_content() == "Hvala vam!"  # the first answer, never "already sent"
         shot(page, artifacts, "phone-sent-bs")
         assert_clean(page, watch, "sent")
         second_tab.click("button[type=submit]")
         assert receipt in second_tab.text_content(".receipt")
         assert second_tab.locator("h1").text_content() == "Već poslano"
         shot(second_tab, artifacts, "phone-already-sent-bs")
+        second_tab.goto(url)  # the link opened again after sending
+        assert second_tab.locator("h1").text_content() == "Već poslano"
+        assert receipt in second_tab.text_content(".receipt")
         payload, tag = url.rsplit("/", 1)[1].split(".")
         page.goto(f"{web.url}/c/{payload}.{tag[:-1]}{'A' if tag[-1] != 'A' else 'B'}")
         assert page.locator("textarea").count() == 0

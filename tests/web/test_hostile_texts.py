@@ -75,7 +75,7 @@ def test_hostile_texts_on_every_page(web: Web, browser: Any, artifacts: Path) ->
 
     public = [f"/r/{receipt}" for _, receipt in stored] + [
         "/", f"/i/{initiative_id}", f"/i/{initiative_id}?lang=sr-Latn", f"/i/{initiative_id}?lang=sr",
-        phone_link.removeprefix(web.url)]
+        phone_link.removeprefix(web.url), f"/suggest?i={initiative_id}", "/suggest?m=zepce&lang=sr"]
     staff = ["/moderation?state=all", "/moderation/initiatives", f"/moderation/initiatives/{initiative_id}",
              "/admin/applications"] + [f"/moderation/suggestions/{sid}" for sid, _ in stored]
     with open_page(browser) as (page, watch):
