@@ -14,6 +14,7 @@ from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
 from .mail import MailSender
+from .services.actions import remind_and_forget
 from .services.notices import MailLinks
 from .services.privacy import purge_expired_contacts
 from .settings import Settings
@@ -23,12 +24,16 @@ DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"  # `serve` puts its own address her
 
 
 async def _purge_forever(context: Context) -> None:
-    """The retention job: erase expired contact details now and then, for as long as we run."""
+    """The retention job: erase expired contact details now and then, for as long as we run; with
+    it, reminders of the actions people joined, and the erasing of their addresses afterwards."""
     while True:
         try:
             erased = purge_expired_contacts(context.dbs.get(), context.settings.contact_retention_days)
             if erased:
                 log.info("retention: erased contact details of %d closed suggestions", erased)
+            reminded, forgotten = remind_and_forget(context.dbs.get(), context.mail)
+            if reminded or forgotten:
+                log.info("actions: %d reminders queued, %d addresses of past events erased", reminded, forgotten)
         except Exception:  # the job must outlive a locked or busy database
             log.exception("retention job failed; will retry")
         await asyncio.sleep(context.settings.purge_interval_s)

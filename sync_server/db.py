@@ -292,11 +292,14 @@ CREATE TABLE event_joins (
     bench_id TEXT REFERENCES benches(id),
     browser TEXT,
     email TEXT,
+    language TEXT,
+    reminded_at TEXT,
     created_at TEXT NOT NULL,
     received_at TEXT NOT NULL,
     UNIQUE (event_id, browser)
 );
 CREATE INDEX event_joins_by_event ON event_joins(event_id);
+CREATE INDEX event_joins_with_email ON event_joins(event_id) WHERE email IS NOT NULL;
 """
 
 

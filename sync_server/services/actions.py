@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from ..auth import Bench
-from ..clock import iso, now_iso
+from ..clock import LOCAL_TIME, ago_iso, iso, now_iso, utcnow
 from ..db import Database, next_seq, transaction
 from ..wire import JoinIn, Rejection, check_join
 from . import audit
 from .errors import InvalidInput, NotFound
 from .intake import intake
+from .notices import MailLinks, initiative_title, queue_mail
 from .people import require_moderator
 
-LOCAL = ZoneInfo("Europe/Sarajevo")  # moderators type local times; the database keeps UTC
 ACTION_STATUS = "in_progress"  # an initiative "turned into an action"
 MAX_PLACE, MAX_NEEDED, MAX_EMAIL = 200, 1000, 254
+REMIND_BEFORE = timedelta(hours=24)  # "the action you joined is near"
+FORGET_AFTER_S = 24 * 3600  # reminder addresses are erased a day after the event started
 EVENT_COLUMNS = ("id", "initiative_id", "starts_at", "place", "needed", "people_wanted", "join_count")
 
 
@@ -30,7 +31,8 @@ def local_to_utc(value: str) -> str:
         moment = datetime.fromisoformat(value.strip())
     except (AttributeError, ValueError):
         raise InvalidInput("the time must be YYYY-MM-DD HH:MM") from None
-    return iso(moment.replace(tzinfo=LOCAL) if moment.tzinfo is None else moment)
+    # moderators type Sarajevo wall time; the database keeps UTC
+    return iso(moment.replace(tzinfo=LOCAL_TIME) if moment.tzinfo is None else moment)
 
 
 def _bump(db: Database, initiative_id: str) -> None:
@@ -125,9 +127,10 @@ def _joinable(db: Database, event_id: str, municipality: str | None) -> str | No
     return None
 
 
-def join_from_web(db: Database, event_id: str, browser: str, email: str | None) -> bool:
+def join_from_web(db: Database, event_id: str, browser: str, email: str | None, language: str = "bs") -> bool:
     """One join per browser and event: True if counted now, False if this browser had joined.
-    An e-mail (kept only with the citizen's consent, checked by the caller) is for a reminder."""
+    An e-mail (kept only with the citizen's consent, checked by the caller) is for a reminder in
+    `language`, and is erased once the event is over (`remind_and_forget`)."""
     if email is not None and (len(email) > MAX_EMAIL or "@" not in email):
         raise InvalidInput("the e-mail address is not valid")
     with transaction(db):
@@ -137,8 +140,8 @@ def join_from_web(db: Database, event_id: str, browser: str, email: str | None) 
         if db.execute("SELECT 1 FROM event_joins WHERE event_id = ? AND browser = ?", [event_id, browser]).fetchone():
             return False
         now = now_iso()
-        db.execute("INSERT INTO event_joins (id, event_id, browser, email, created_at, received_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?)", [str(uuid.uuid4()), event_id, browser, email, now, now])
+        db.execute("INSERT INTO event_joins (id, event_id, browser, email, language, created_at, received_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?)", [str(uuid.uuid4()), event_id, browser, email, language, now, now])
         _bump(db, _event_row(db, event_id)["initiative_id"])
     return True
 
@@ -173,3 +176,29 @@ def joins_export(db: Database, actor: str, initiative_id: str) -> list[dict[str,
                           "AND j.email IS NOT NULL ORDER BY e.starts_at, j.created_at", [initiative_id]).fetchall()
         audit.record(db, actor, "initiative", initiative_id, "joins-export", note=f"{len(rows)} addresses")
     return [dict(zip(("starts_at", "place", "email", "joined_at"), r)) for r in rows]
+
+
+def remind_and_forget(db: Database, mail: MailLinks | None) -> tuple[int, int]:
+    """The periodic job: queue "the action you joined is near" for joins with an e-mail whose
+    event starts within REMIND_BEFORE (once each), and erase the addresses of events that are
+    over. Returns (reminders queued, addresses erased)."""
+    soon = iso(utcnow() + REMIND_BEFORE)
+    queued = 0
+    with transaction(db):
+        due = db.execute(
+            "SELECT j.id, j.email, coalesce(j.language, i.original_language), e.initiative_id, e.starts_at, e.place "
+            "FROM event_joins j JOIN action_events e ON e.id = j.event_id JOIN initiatives i ON i.id = e.initiative_id "
+            "WHERE j.email IS NOT NULL AND j.reminded_at IS NULL AND e.cancelled_at IS NULL "
+            "AND e.starts_at > ? AND e.starts_at <= ?", [now_iso(), soon]).fetchall()
+        for join_id, email, language, initiative_id, starts_at, place in due:
+            when = datetime.fromisoformat(starts_at.replace("Z", "+00:00")).astimezone(LOCAL_TIME)
+            queued += queue_mail(db, mail, recipient=email, language=language, event="action_soon",
+                                 values={"title": initiative_title(db, initiative_id, language),
+                                         "when": when.strftime("%d.%m.%Y. %H:%M"), "place": place},
+                                 status_path=f"/i/{initiative_id}")
+            db.execute("UPDATE event_joins SET reminded_at = ? WHERE id = ?", [now_iso(), join_id])
+        erased = db.execute(
+            "UPDATE event_joins SET email = NULL WHERE email IS NOT NULL AND event_id IN "
+            "(SELECT id FROM action_events WHERE starts_at < ? OR cancelled_at IS NOT NULL)",
+            [ago_iso(FORGET_AFTER_S)]).rowcount
+    return queued, erased

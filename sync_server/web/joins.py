@@ -13,6 +13,7 @@ from ..services.web_supports import browser_key
 from .context import database
 from .phone import initiative_response, visible_initiative
 from .sessions import WebError, browser_cookie, set_browser_cookie, verify_csrf
+from .templating import language
 from .views import address_limit
 
 router = APIRouter()
@@ -33,7 +34,7 @@ async def join(request: Request, initiative_id: str) -> HTMLResponse:
     cookie, new_cookie = browser_cookie(request)
     db = database(request)
     try:
-        counted = join_from_web(db, event_id, browser_key(db, cookie), email)
+        counted = join_from_web(db, event_id, browser_key(db, cookie), email, language(request))
     except InvalidInput:
         raise WebError(422, N_("The e-mail address is not valid.")) from None
     except NotFound:
