@@ -95,11 +95,12 @@ def test_finish_on_the_phone_from_the_qr(kiosk, server, language):
         kiosk.tap(kiosk.button(tr._("Suggest an idea")))
         screen = kiosk.screen()
         kiosk.type_on_keys(TYPED[language])
-        kiosk.wait(1.0)  # the QR is redrawn once typing pauses
+        kiosk.tap(kiosk.button(tr._("Continue on your phone")))
         caption = kiosk.find(screen, text=tr._("Finish on your phone"))
         qr = [w for w in kiosk.find(screen, cls="QRCode") if w.data]
         assert caption and qr, "the hand-off QR and its caption are on screen"
         assert qr[0].width >= 206, "35 mm at 149 dpi"
+        assert not kiosk.find(screen, cls="Key"), "the QR takes the keyboard's place"
         url = qr[0].data  # what a phone reads from the QR the kiosk drew
         assert url.startswith(f"{server.url}/c/")
         kiosk.screenshot(f"suggest-handoff-{language}")
@@ -116,6 +117,8 @@ def test_finish_on_the_phone_from_the_qr(kiosk, server, language):
         assert server.rows("SELECT text, bench_id FROM suggestions WHERE receipt = ?", [receipt]) == [
             (TYPED[language] + "!", bench_id)]
         draft_id = screen.draft_id
+        kiosk.tap(kiosk.button(tr._("Back to the keyboard")))
+        assert kiosk.find(screen, cls="Key") and not [w for w in kiosk.find(screen, cls="QRCode") if w.data]
         # the citizen walks away: the bench resets and queues nothing for that draft
         kiosk.app.reset_session()
         kiosk.frames(2)
@@ -135,6 +138,6 @@ def test_no_qr_without_a_bench_token(kiosk):
     kiosk.start("bs")
     kiosk.tap(kiosk.button(tr._("Suggest an idea")))
     kiosk.type_on_keys("Ideja")
-    kiosk.wait(1.0)
+    assert not kiosk.find(kiosk.screen(), text=tr._("Continue on your phone"))
     assert not kiosk.find(kiosk.screen(), text=tr._("Finish on your phone"))
     assert kiosk.screen().handoff_url == ""

@@ -2,15 +2,15 @@
 contact only with explicit consent, and a preview that points out contact details typed into the
 public text. Saving is durable before the thank-you screen shows.
 
-While writing, a signed "Finish on your phone" QR code carries the draft typed so far (see
-docs/api.md, hand-off): the draft gets its id when the QR is first drawn, and if the citizen sends
-from the bench after all, the bench's item keeps that id, so the server stores one suggestion
-whichever side sends first. A draft left on the bench is never queued: only "Send" queues."""
+"Continue on your phone" shows, in the keyboard's place, a signed QR code captioned "Finish on your
+phone" that carries the draft typed so far (see docs/api.md, hand-off): the draft gets its id when
+its QR is first drawn, and if the citizen sends from the bench after all, the bench's item keeps
+that id, so the server stores one suggestion whichever side sends first. A draft left on the bench
+is never queued: only "Send" queues."""
 from __future__ import annotations
 
 from typing import Any
 
-from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.core.handoff import continue_url
@@ -36,6 +36,7 @@ class SuggestScreen(KioskScreen):
     message = StringProperty("")  # a refusal, said kindly
     draft_id = StringProperty("")     # made when the hand-off QR is first drawn for this draft
     handoff_url = StringProperty("")  # the signed "continue on your phone" link now on screen
+    handoff_possible = BooleanProperty(False)  # the bench has a token to sign the link with
 
     max_text = MAX_TEXT_CHARS
     max_contact = MAX_SHORT_CHARS
@@ -43,21 +44,21 @@ class SuggestScreen(KioskScreen):
     def on_kv_post(self, *args: Any) -> None:
         self.ids.keyboard.target = self.ids.text
         self.app.bind(language=lambda *_: self._show_initiative())
-        # Redrawn a moment after typing pauses, not on every key: a QR code costs a few ms.
-        self._handoff_later = Clock.create_trigger(lambda *_: self.refresh_handoff(), 0.6)
-        self.ids.text.bind(text=lambda *_: self._handoff_later())
-        self.app.bind(language=lambda *_: self._handoff_later())
+        self.app.bind(language=lambda *_: self.handoff_url and self.open_handoff())
 
-    def refresh_handoff(self) -> None:
+    def open_handoff(self) -> None:
         """The QR for the draft typed so far, in the reader's language. A bench without a token
-        shows none: the server could not check the link's signature."""
+        offers none: the server could not check the link's signature."""
         config = self.app.config_
-        if not config.token or self.step != "write":
-            self.handoff_url = ""
+        if not config.token:
             return
         self.draft_id = self.draft_id or str(uuid7())
         self.handoff_url = continue_url(config.server_url, config.bench_id, config.token, self.draft_id,
                                         self.ids.text.text, self.app.language, self.initiative_id or None)
+
+    def close_handoff(self) -> None:
+        self.handoff_url = ""
+        self.set_step("write")
 
     def prepare(self, initiative_id: str | None = None, **kwargs: Any) -> None:
         if initiative_id:
@@ -65,7 +66,7 @@ class SuggestScreen(KioskScreen):
         self._show_initiative()
         self.message = ""
         self.set_step("write" if self.step != "preview" else "preview")
-        self.refresh_handoff()
+        self.handoff_possible = bool(self.app.config_.token)
 
     def _show_initiative(self) -> None:
         initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
@@ -73,8 +74,7 @@ class SuggestScreen(KioskScreen):
 
     def set_step(self, step: str) -> None:
         self.step = step
-        if step == "write" and self.handoff_url == "":
-            self._handoff_later()
+        self.handoff_url = ""
         field = {"write": self.ids.text, "contact": self.ids.contact}.get(step)
         self.ids.keyboard.target = field
         if field is not None:
@@ -96,7 +96,7 @@ class SuggestScreen(KioskScreen):
         self.initiative_id = ""
         self.initiative_title = ""
         if self.handoff_url:
-            self._handoff_later()
+            self.open_handoff()
 
     def preview(self) -> None:
         text = self.ids.text.text.strip()
