@@ -352,7 +352,7 @@ class SyncClient:
     def _health(self, store: BenchStore) -> dict[str, Any]:
         backlog = store.backlog()
         return {"app_version": _app_version(), "bench_id": self.config.bench_id,
-                "backlog": backlog["suggestions"] + backlog["supports"],
+                "backlog": sum(backlog[kind] for kind in OUTBOX_KINDS),
                 "uptime_s": round(time.monotonic() - self.started_at),
                 "store_bytes": store.size_bytes(),
                 # A full SD card stops the outbox; the previous round's failure says why a bench lags.

@@ -68,7 +68,7 @@ def test_only_the_municipalitys_own_official_answers(web: Web) -> None:
     official = web.session("official-zepce")
     before = web.server.rows("SELECT count(*) FROM official_responses")
     refused = answer(web, official, BINS, decision="maybe", decided_on="2026-11-30", text_bs="Možda.")
-    assert refused.status_code == 422 and "Choose a decision" in refused.text
+    assert refused.status_code == 422 and "Odaberite odluku i njen datum" in refused.text
     assert answer(web, official, BINS, decision="accepted", decided_on="", text_bs="Da.").status_code == 422
     assert answer(web, official, BINS, decision="accepted", decided_on="2026-11-30").status_code == 422
     assert answer(web, official, BINS, decision="accepted", decided_on="30.11.2026", text_bs="Da.").status_code == 422
