@@ -11,11 +11,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import auth
+from . import auth, signing
 from .db import Database, open_database
 from .logs import FORMATS, setup_logging
 from .sample import load_sample
-from .services import benches, people, privacy
+from .services import benches, people, privacy, releases
 from .services.errors import ServiceError
 from .settings import Settings, describe_error
 
@@ -121,6 +121,38 @@ def _purge_contacts(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
+def _release_key(args: argparse.Namespace, db: Database) -> int:
+    print(signing.new_key_pair(Path(args.private_key)))
+    print(f"private key written to {args.private_key}: keep it offline; the line above is the public key",
+          file=sys.stderr)
+    return 0
+
+
+def _sign_release(args: argparse.Namespace, db: Database) -> int:
+    release = Path(args.file)
+    signature = signing.sign(signing.load_private_key(Path(args.key)), release.read_bytes())
+    out = Path(args.out or f"{release}.sig")
+    out.write_text(signature + "\n", encoding="ascii")
+    print(f"signature written to {out}", file=sys.stderr)
+    return 0
+
+
+def _publish_release(args: argparse.Namespace, db: Database) -> int:
+    release = Path(args.file)
+    signature = Path(args.signature or f"{release}.sig").read_text(encoding="ascii")
+    published = releases.publish(db, release.name, release.read_bytes(), signature, args.channel, args.public_key)
+    print(json.dumps(published))
+    return 0
+
+
+def _roll_out(args: argparse.Namespace, db: Database) -> int:
+    scope, target = ("bench", args.bench) if args.bench else (
+        ("municipality", args.municipality) if args.municipality else ("network", ""))
+    releases.roll_out(db, args.version, scope, target, people.SYSTEM)
+    print(f"release {args.version} offered to {scope} {target}".rstrip(), file=sys.stderr)
+    return 0
+
+
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     """The command line; `defaults` (from the environment) give the flags their defaults."""
     parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
@@ -172,6 +204,26 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     command("erase-receipt", _erase_receipt, "erase the suggestion of a receipt code").add_argument("code")
     command("purge-contacts", _purge_contacts, "erase expired contact details now").add_argument(
         "--retention-days", type=float, default=defaults.contact_retention_days)
+
+    sub = command("release-key", _release_key,
+                  "make an Ed25519 release key pair (offline); prints the public key")
+    sub.add_argument("--private-key", required=True, help="where to write the private key (PEM, mode 0600)")
+    sub = command("sign-release", _sign_release, "sign a release file with the offline private key")
+    sub.add_argument("file")
+    sub.add_argument("--key", required=True, help="the private key file made by release-key")
+    sub.add_argument("--out", help="signature file (default FILE.sig)")
+    sub = command("publish-release", _publish_release, "store a signed release (a wheel) on the server")
+    sub.add_argument("file")
+    sub.add_argument("--channel", required=True, help="e.g. stable; benches follow their update_channel")
+    sub.add_argument("--signature", help="signature file (default FILE.sig)")
+    sub.add_argument("--public-key", default=defaults.release_public_key,
+                     help="check against this public key (default: SMART_BENCH_RELEASE_PUBLIC_KEY)")
+    sub = command("roll-out", _roll_out, "offer a published release to one bench, a municipality or all")
+    sub.add_argument("version")
+    where = sub.add_mutually_exclusive_group(required=True)
+    where.add_argument("--bench")
+    where.add_argument("--municipality", help="slug, e.g. zepce")
+    where.add_argument("--network", action="store_true", help="every bench")
     return parser
 
 
@@ -188,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     db = open_database(args.db)
     try:
         return args.handler(args, db)
-    except ServiceError as exc:
+    except (ServiceError, signing.SignatureError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:

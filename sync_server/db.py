@@ -262,6 +262,40 @@ CREATE TABLE mail_optouts (
 ) WITHOUT ROWID;
 """
 
+# Remote updates and settings (issue #15, items 2 and 3): signed releases with the file itself, staged
+# rollouts (the newest rollout that covers a bench wins), and settings layers for the network, a
+# municipality or a bench, each numbered from one counter so a bench's merged version only grows.
+SCHEMA_UPDATES_SETTINGS = """
+CREATE TABLE releases (
+    version TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    content BLOB NOT NULL,
+    published_at TEXT NOT NULL
+);
+CREATE TABLE rollouts (
+    id INTEGER PRIMARY KEY,
+    version TEXT NOT NULL REFERENCES releases(version),
+    scope TEXT NOT NULL CHECK (scope IN ('network', 'municipality', 'bench')),
+    target TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE remote_settings (
+    scope TEXT NOT NULL CHECK (scope IN ('network', 'municipality', 'bench')),
+    target TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (scope, target)
+);
+INSERT INTO counters (name, value) VALUES ('settings_seq', 0);
+"""
+
 # The municipality answers and actions people join (issue #11): officials' responses on
 # initiatives, dated events of an action, and who joined them (from a bench or a browser).
 SCHEMA_CITIZEN_GOV = """
@@ -321,7 +355,7 @@ def _allow_official_role(db: Database) -> None:
 # A migration is an SQL script, or a function for what a script cannot say.
 Migration = str | Callable[["Database"], None]
 MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_CITIZEN,
-                                 _allow_official_role)
+                                     SCHEMA_UPDATES_SETTINGS, _allow_official_role)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):

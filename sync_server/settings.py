@@ -71,8 +71,12 @@ class Settings(BaseSettings):
     mail_poll_s: float = Field(2.0, gt=0)
     mail_retry_s: float = Field(30.0, gt=0)       # the first retry; each next one waits twice as long
     mail_retry_max_s: float = Field(3600.0, gt=0)
+    # The public half of the offline release key (base64, from `release-key`): publish-release
+    # refuses a file whose signature does not verify against it. None: not checked on the server
+    # (benches always check against their own copy of the key).
+    release_public_key: str | None = None
 
-    @field_validator("metrics_token", "smtp_url", "mail_from", "public_url")
+    @field_validator("metrics_token", "smtp_url", "mail_from", "public_url", "release_public_key")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return (value or "").strip() or None

@@ -17,6 +17,8 @@ from .errors import InvalidInput, NotFound
 from .people import SYSTEM
 
 _BENCH_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# Fleet pages at /fleet/<name>: a bench of that name would have no page of its own.
+RESERVED_IDS = frozenset({"releases", "settings"})
 
 
 def add_bench(db: Database, bench_id: str, municipality: str, actor: str = SYSTEM) -> str:
@@ -32,6 +34,8 @@ def add_benches(db: Database, benches: Iterable[tuple[str, str]], actor: str = S
         bench_id = bench_id.strip()
         if not _BENCH_ID.match(bench_id):
             raise InvalidInput("bench id: 1-64 of A-Z a-z 0-9 . _ -, starting with a letter or digit")
+        if bench_id.lower() in RESERVED_IDS:
+            raise InvalidInput(f"bench id: {', '.join(sorted(RESERVED_IDS))} are names of fleet pages")
         try:
             rows.append((bench_id, resolve(known, municipality), auth.new_token()))
         except ValueError as exc:

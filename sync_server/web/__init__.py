@@ -9,14 +9,15 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import (fleet, ideas, initiatives_admin, joins, login, membership, moderation, official, open_data, phone,
-               photos, portal, support, unsubscribe)
+from . import (fleet, fleet_releases, fleet_remote_settings, ideas, initiatives_admin, joins, login, membership,
+               moderation, official, open_data, phone, photos, portal, support, unsubscribe)
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (phone, support, joins, ideas, unsubscribe, login, moderation, initiatives_admin, official, portal,
-         membership, open_data, photos, fleet)
+# /fleet/releases and /fleet/settings before fleet's /fleet/<bench> (those two names are no bench ids).
+PAGES = (phone, support, joins, ideas, unsubscribe, login, moderation, initiatives_admin, official, portal, membership,
+         open_data, photos, fleet_releases, fleet_remote_settings, fleet)
 
 
 def build_router() -> APIRouter:

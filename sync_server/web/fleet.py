@@ -23,6 +23,7 @@ from ..fleet import metrics as fleet_metrics
 from ..fleet.alerts import KINDS, Alert, alerts_for, worst_first_key
 from ..fleet.charts import LOCAL_TIME, Series, line_chart
 from ..fleet.history import history
+from ..fleet.updates import settings_of, update_of
 from ..settings import Settings
 from .context import database, settings as app_settings
 from .sessions import User, WebError, current_user, require_role
@@ -61,7 +62,8 @@ def fleet_page(request: Request, only: str = "", municipality: str = "", page: i
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     return render(request, "fleet/index.html", {
-        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now), fleet_energy.plan(bench.health))
+        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now), fleet_energy.plan(bench.health),
+                  update_of(bench), settings_of(bench))
                  for bench, alerts in shown],
         "names": municipality_slugs(db), "counts": counts, "total": total, "alerting": alerting,
         "matching": len(rows), "only": only, "municipality": municipality, "page": page, "pages": pages,
@@ -111,6 +113,7 @@ def bench_page(request: Request, bench_id: str, user: User = Depends(require_rol
         "since": _seconds_since(bench.last_contact_at, now), "names": municipality_slugs(db),
         "charts": _charts(samples, now, language(request)), "zone": LOCAL_TIME,
         "plan": fleet_energy.plan(bench.health), "usage": fleet_energy.port_usage(samples),
+        "update": update_of(bench), "remote": settings_of(bench),
     })
 
 

@@ -103,3 +103,20 @@ def test_serve_refuses_to_start_on_a_bad_setting_in_the_environment_and_names_it
     assert line.startswith("error: invalid setting SMART_BENCH_LOW_SOC_PCT='lots'"), line
     assert "number" in line
     assert not db_file.exists()
+
+
+def test_release_key_and_signing_offline(tmp_path):
+    db_file, key = str(tmp_path / "s.db"), tmp_path / "release.pem"
+    made = cli("release-key", "--private-key", str(key), "--db", db_file)
+    assert made.returncode == 0, made.stderr
+    public_key = made.stdout.strip()
+    assert len(public_key) == 44 and oct(key.stat().st_mode & 0o777) == "0o600"
+    again = cli("release-key", "--private-key", str(key), "--db", db_file)
+    assert again.returncode == 1 and "File exists" in again.stderr, "an existing key is never overwritten"
+    release = tmp_path / "smart_bench-1.0.0-py3-none-any.whl"
+    release.write_bytes(b"not a wheel")
+    assert cli("sign-release", str(release), "--key", str(key), "--db", db_file).returncode == 0
+    assert len((tmp_path / f"{release.name}.sig").read_text().strip()) == 88
+    refused = cli("publish-release", str(release), "--channel", "stable", "--public-key", public_key, "--db", db_file)
+    assert refused.returncode == 1 and "not a readable wheel" in refused.stderr
+    assert "names of fleet pages" in cli("add-bench", "Settings", "--municipality", "mostar", "--db", db_file).stderr
