@@ -22,8 +22,9 @@ from .db import Database, ThreadLocalDatabases
 from .limits import RateLimiter
 from .problems import MEDIA_TYPE, Problem, unauthorized
 from .schemas import (BatchResult, BenchSettings, Feed, ProblemDetails, ReceiptStatus, ReleaseOffer, TelemetryResult,
-                      suggestions_body, supports_body, telemetry_body)
+                      joins_body, suggestions_body, supports_body, telemetry_body)
 from .services import releases, remote_settings
+from .services.actions import receive_joins
 from .services.benches import bench_for_token, touch
 from .services.notices import MailLinks
 from .services.initiatives import feed, receive_supports
@@ -109,6 +110,13 @@ async def post_supports(request: Request, bench: AuthenticatedBench, context: Ap
     """Upload "I support this initiative" taps; idempotent by item id."""
     _, items = await _batch(request, "items", context.settings)
     return receive_supports(db, bench, items, context.settings.max_supports_per_hour)
+
+
+async def post_joins(request: Request, bench: AuthenticatedBench, context: AppContext,
+                     db: BenchDatabase) -> dict[str, Any]:
+    """Upload "I'll join" taps on an action's events; idempotent by item id."""
+    _, items = await _batch(request, "items", context.settings)
+    return receive_joins(db, bench, items)
 
 
 async def post_telemetry(request: Request, bench: AuthenticatedBench, context: AppContext,
@@ -205,6 +213,8 @@ def bench_api(settings: Settings) -> APIRouter:
                          responses=uploads, openapi_extra=suggestions_body(settings))
     router.add_api_route("/supports", post_supports, methods=["POST"], response_model=BatchResult,
                          responses=uploads, openapi_extra=supports_body(settings))
+    router.add_api_route("/joins", post_joins, methods=["POST"], response_model=BatchResult,
+                         responses=uploads, openapi_extra=joins_body(settings))
     router.add_api_route("/telemetry", post_telemetry, methods=["POST"], response_model=TelemetryResult,
                          responses=uploads, openapi_extra=telemetry_body(settings))
     router.add_api_route("/initiatives", get_initiatives, methods=["GET"], response_model=Feed,

@@ -14,6 +14,7 @@ from .api_bench import Context, bench_api
 from .db import SCHEMA_VERSION, ThreadLocalDatabases, open_database
 from .limits import BodyLimitMiddleware, RateLimiter
 from .mail import MailSender
+from .services.actions import remind_and_forget
 from .services.notices import MailLinks
 from .services.privacy import purge_expired_contacts
 from .services.telemetry import thin_old_telemetry
@@ -28,8 +29,9 @@ def _thin_telemetry(context: Context) -> int:
 
 
 async def _retention_forever(context: Context) -> None:
-    """The retention jobs, now and then for as long as we run: erase expired contact details, and
-    thin old telemetry (on a worker thread: the first pass over a big table takes a while)."""
+    """The retention jobs, now and then for as long as we run: erase expired contact details,
+    thin old telemetry (on a worker thread: the first pass over a big table takes a while), queue
+    reminders of the actions people joined and erase their addresses afterwards."""
     while True:
         try:
             erased = purge_expired_contacts(context.dbs.get(), context.settings.contact_retention_days)
@@ -38,6 +40,9 @@ async def _retention_forever(context: Context) -> None:
             thinned = await asyncio.to_thread(_thin_telemetry, context)
             if thinned:
                 log.info("retention: thinned %d old telemetry samples to one an hour", thinned)
+            reminded, forgotten = remind_and_forget(context.dbs.get(), context.mail)
+            if reminded or forgotten:
+                log.info("actions: %d reminders queued, %d addresses of past events erased", reminded, forgotten)
         except Exception:  # the job must outlive a locked or busy database
             log.exception("retention job failed; will retry")
         await asyncio.sleep(context.settings.purge_interval_s)

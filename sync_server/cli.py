@@ -263,7 +263,7 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
                   "add a person; the password comes from --password-file or stdin, or is generated and printed")
     sub.add_argument("username")
     sub.add_argument("--role", required=True, choices=people.ROLES)
-    sub.add_argument("--municipality", action="append", help="a moderator's municipality (repeatable)")
+    sub.add_argument("--municipality", action="append", help="a moderator's or official's municipality (repeatable)")
     sub.add_argument("--password-file")
 
     command("list-users", _list_users, "people with their role, state and municipalities")

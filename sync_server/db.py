@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -311,9 +311,67 @@ ALTER TABLE users ADD COLUMN disabled_at TEXT;
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
 """
 
+# The municipality answers and actions people join (version 8): officials' responses on
+# initiatives, dated events of an action, and who joined them (from a bench or a browser).
+SCHEMA_CITIZEN_GOV = """
+CREATE TABLE official_responses (
+    initiative_id TEXT PRIMARY KEY REFERENCES initiatives(id) ON DELETE CASCADE,
+    decision TEXT NOT NULL CHECK (decision IN ('accepted', 'under_study', 'not_possible')),
+    decided_on TEXT NOT NULL,
+    texts TEXT NOT NULL,
+    author TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE TABLE action_events (
+    id TEXT PRIMARY KEY,
+    initiative_id TEXT NOT NULL REFERENCES initiatives(id) ON DELETE CASCADE,
+    starts_at TEXT NOT NULL,
+    place TEXT NOT NULL,
+    needed TEXT NOT NULL DEFAULT '',
+    people_wanted INTEGER,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    cancelled_at TEXT
+);
+CREATE INDEX action_events_by_initiative ON action_events(initiative_id, starts_at);
+CREATE INDEX action_events_by_time ON action_events(starts_at) WHERE cancelled_at IS NULL;
+CREATE TABLE event_joins (
+    id TEXT PRIMARY KEY,
+    event_id TEXT NOT NULL REFERENCES action_events(id) ON DELETE CASCADE,
+    bench_id TEXT REFERENCES benches(id),
+    browser TEXT,
+    email TEXT,
+    language TEXT,
+    reminded_at TEXT,
+    created_at TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    UNIQUE (event_id, browser)
+);
+CREATE INDEX event_joins_by_event ON event_joins(event_id);
+CREATE INDEX event_joins_with_email ON event_joins(event_id) WHERE email IS NOT NULL;
+"""
+
+
+def _allow_official_role(db: Database) -> None:
+    """Widen the CHECK on users.role to take 'official'. Rebuilding the table would cascade-delete
+    the sessions and municipalities of every user (foreign keys are on, and cannot be turned off
+    inside the migration's transaction); SQLite documents editing the stored CREATE statement as
+    the way to change a constraint that existing rows already satisfy."""
+    version = db.execute("PRAGMA schema_version").fetchone()[0]
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = 'users'",
+               ["'maintainer')", "'maintainer', 'official')"])
+    db.execute(f"PRAGMA schema_version = {version + 1}")  # other connections reload the schema
+    db.execute("PRAGMA writable_schema = OFF")
+    db.executescript(SCHEMA_CITIZEN_GOV)
+
+
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_CITIZEN, SCHEMA_UPDATES_SETTINGS,
-                               SCHEMA_V6_HARDENING, SCHEMA_V7_PEOPLE)
+# A migration is an SQL script, or a function for what a script cannot say.
+Migration = str | Callable[["Database"], None]
+MIGRATIONS: tuple[Migration, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_CITIZEN,
+                                     SCHEMA_UPDATES_SETTINGS, SCHEMA_V6_HARDENING, SCHEMA_V7_PEOPLE,
+                                     _allow_official_role)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):
@@ -395,7 +453,11 @@ def _migrate_one(db: Database) -> bool:
             raise RuntimeError(f"database schema {version} is newer than this server ({SCHEMA_VERSION})")
         if version == SCHEMA_VERSION:
             return False
-        db.executescript(MIGRATIONS[version])
+        step = MIGRATIONS[version]
+        if callable(step):
+            step(db)
+        else:
+            db.executescript(step)
         db.execute(f"PRAGMA user_version = {version + 1}")
     return True
 

@@ -56,6 +56,15 @@ def supports_body(settings: Settings) -> dict[str, Any]:
         "initiative_id": "5b1f7f0e-3f53-4a59-9d43-0c8a7d1f2e10"}, settings)
 
 
+def joins_body(settings: Settings) -> dict[str, Any]:
+    return _batch("items", {
+        "type": "object",
+        "required": ["id", "created_at", "event_id"],
+        "properties": {"id": _ID, "created_at": _TIME, "event_id": _ID},
+    }, {"id": "0193f1c2-8100-7a00-8b1c-2f3e4d5a6b7c", "created_at": "2026-12-05T09:30:00Z",
+        "event_id": "9c2e4a10-5b7d-4e21-8f3a-1d2c3b4a5e6f"}, settings)
+
+
 _NUMBER = {"type": ["number", "null"]}
 
 
@@ -119,6 +128,26 @@ class Photo(BaseModel):
     alt: str
 
 
+class OfficialResponse(BaseModel):
+    """The municipality's word: a decision (accepted | under_study | not_possible), the date it was
+    taken (YYYY-MM-DD), its text per language, and when it was posted (UTC)."""
+    decision: str
+    decided_on: str
+    texts: dict[str, str]
+    at: str
+
+
+class ActionEvent(BaseModel):
+    """An upcoming event of an action: its start (UTC), place, what is needed, how many people are
+    wanted (or null) and how many have joined so far (benches and phones)."""
+    id: str
+    starts_at: str
+    place: str
+    needed: str
+    people_wanted: int | None
+    join_count: int
+
+
 class Initiative(BaseModel):
     id: str
     municipality: str | None
@@ -129,6 +158,8 @@ class Initiative(BaseModel):
     support_count: int
     updated_at: str
     photos: list[Photo] = []
+    official_response: OfficialResponse | None = None
+    events: list[ActionEvent] = []
 
 
 class Feed(BaseModel):

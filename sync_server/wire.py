@@ -205,3 +205,23 @@ def finite_number(value: Any) -> float | None | Rejection:
     except OverflowError:
         return Rejection(None, "not_a_number")
     return number if math.isfinite(number) else Rejection(None, "not_a_number")
+
+
+@dataclass(frozen=True)
+class JoinIn:
+    sent_id: str
+    id: str
+    created_at: str
+    event_id: str
+
+
+def check_join(item: dict[str, Any]) -> JoinIn | Rejection:
+    """An "I'll join" tap on a bench: id, creation time and the event."""
+    common = _common(item)
+    if isinstance(common, Rejection):
+        return common
+    sent_id, canonical, created_at = common
+    event_id = canonical_uuid(item.get("event_id"))
+    if event_id is None:
+        return Rejection(sent_id, "unknown_event")
+    return JoinIn(sent_id, canonical, created_at, event_id)

@@ -1,5 +1,5 @@
 """One citizen's visit: how many suggestions they sent and what they supported, wiped when the
-kiosk resets. The suggestion form's widgets hold what is being typed; this holds what was done.
+kiosk resets (supports, joins, suggestions sent). The suggestion form's widgets hold what is being typed; this holds what was done.
 
 Limits keep the bench a place for people, not scripts: a handful of suggestions per session,
 never the same text twice in a row, one support per initiative."""
@@ -20,6 +20,7 @@ def _same_text(a: str, b: str) -> bool:
 @dataclass
 class Session:
     supported: set[str] = field(default_factory=set)
+    joined: set[str] = field(default_factory=set)  # events this visitor tapped "I'll join" on
     sent: int = 0
     last_sent_text: str | None = None
 

@@ -3,7 +3,7 @@
 - the initiatives pulled from the server, with their texts in every language, and a full-text
   index over the folded texts (``kiosk.core.text.fold``: Latin and Cyrillic, with or without
   diacritics, all find each other; prefixes match, so "mostar" finds "mostarski");
-- the outbox: suggestions and supports made on the bench, each with a UUIDv7 id, waiting for the
+- the outbox: suggestions, supports and "I'll join" taps made on the bench, each with a UUIDv7 id, waiting for the
   sync client (pending -> sent, or rejected by the server with a reason);
 - the receipt status of suggestions as the server last reported it;
 - power telemetry in a bounded ring (full resolution for a day, then one sample per 10 minutes,
@@ -48,7 +48,7 @@ MAX_TEXT_CHARS = 2000
 MAX_SHORT_CHARS = 200  # category, contact: the server's limit
 BUSY_TIMEOUT_MS = 10_000
 
-OUTBOX_KINDS = ("suggestions", "supports")  # as the API's endpoints name them
+OUTBOX_KINDS = ("suggestions", "supports", "joins")  # as the API's endpoints name them
 PENDING, SENT, REJECTED = "pending", "sent", "rejected"
 
 # The telemetry ring.
@@ -150,6 +150,41 @@ def _initiative_id(value: str | None) -> str | None:
         raise InvalidItem("invalid_initiative", f"not an initiative id: {value!r}") from None
 
 
+DECISIONS = ("accepted", "under_study", "not_possible")
+
+
+def _official_response(response: Any) -> str | None:
+    """The municipality's response as the bench keeps it (JSON), or None when there is none or it
+    is not one this bench can show (an unknown decision, no text)."""
+    if not isinstance(response, dict) or response.get("decision") not in DECISIONS:
+        return None
+    texts = {k: v for k, v in (response.get("texts") or {}).items()
+             if k in LANGUAGES and isinstance(v, str) and v.strip()} if isinstance(response.get("texts"), dict) else {}
+    if not texts:
+        return None
+    return json.dumps({"decision": response["decision"], "decided_on": str(response.get("decided_on", ""))[:10],
+                       "texts": texts}, ensure_ascii=False)
+
+
+def _events(events: Any) -> list[dict[str, Any]]:
+    """An action's events the bench can show: id, start (RFC 3339), place, and the counts."""
+    usable = []
+    for event in events if isinstance(events, list) else []:
+        if not isinstance(event, dict) or not isinstance(event.get("place"), str):
+            continue
+        try:
+            event_id = str(uuid.UUID(str(event.get("id"))))
+            datetime.fromisoformat(str(event.get("starts_at")).replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        wanted = event.get("people_wanted")
+        usable.append({"id": event_id, "starts_at": event["starts_at"], "place": event["place"],
+                       "needed": str(event.get("needed") or ""),
+                       "people_wanted": wanted if isinstance(wanted, int) and not isinstance(wanted, bool) else None,
+                       "join_count": max(0, int(event.get("join_count") or 0))})
+    return usable
+
+
 def _photo_entries(photos: Any) -> list[dict[str, Any]]:
     """The feed's photo entries the bench can use: a content hash, both URLs on the server (a
     path, never another host) and the sizes; anything else is dropped."""
@@ -224,7 +259,7 @@ def _schema_v1(db: sqlite_utils.Database) -> None:
         "last_error": str, "sent_at": str,
     }, pk="id", not_null={"created_at", "initiative_id", "sync_state", "attempts"},
         defaults={"sync_state": PENDING, "attempts": 0})
-    for table in OUTBOX_KINDS:
+    for table in ("suggestions", "supports"):  # the kinds of version 1
         db[table].create_index(["sync_state", "id"])
     db["telemetry"].create({"at": str, "at_s": float, "sample": str, "sent": int},
                            pk="at", not_null={"at_s", "sample", "sent"}, defaults={"sent": 0})
@@ -240,8 +275,22 @@ def _schema_v2_photos(db: sqlite_utils.Database) -> None:
     db["photo_cache"].create_index(["last_used"])
 
 
+def _schema_v3_citizen_gov(db: sqlite_utils.Database) -> None:
+    """The municipality's response and an action's events travel with the initiative; "I'll join"
+    taps wait in the outbox like supports."""
+    db.execute("ALTER TABLE initiatives ADD COLUMN official_response TEXT")
+    db.execute("ALTER TABLE initiatives ADD COLUMN events TEXT NOT NULL DEFAULT '[]'")
+    db["joins"].create({
+        "id": str, "created_at": str, "event_id": str, "sync_state": str, "attempts": int,
+        "last_error": str, "sent_at": str,
+    }, pk="id", not_null={"created_at", "event_id", "sync_state", "attempts"},
+        defaults={"sync_state": PENDING, "attempts": 0})
+    db["joins"].create_index(["sync_state", "id"])
+
+
 # Index i migrates from version i to i + 1. Append, never edit: benches in the field run them.
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_v1, _schema_v2_photos)
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_schema_v1, _schema_v2_photos,
+                                                                    _schema_v3_citizen_gov)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -350,6 +399,8 @@ class BenchStore:
             "support_count": item.get("support_count") or 0, "updated_at": item.get("updated_at"),
             "texts": json.dumps(item.get("texts") or {}, ensure_ascii=False),
             "photos": json.dumps(_photo_entries(item.get("photos")), ensure_ascii=False),
+            "official_response": _official_response(item.get("official_response")),
+            "events": json.dumps(_events(item.get("events")), ensure_ascii=False),
         } for item in items), pk="id")
         search_rows = []
         for item in items:
@@ -366,13 +417,15 @@ class BenchStore:
     @staticmethod
     def _initiative(row: sqlite3.Row | tuple) -> dict[str, Any]:
         (id_, municipality, status, category, original_language, support_count, updated_at,
-         texts, photos) = row
+         texts, photos, official_response, events) = row
         return {"id": id_, "municipality": municipality, "status": status, "category": category,
                 "texts": json.loads(texts), "original_language": original_language,
-                "support_count": support_count, "updated_at": updated_at, "photos": json.loads(photos)}
+                "support_count": support_count, "updated_at": updated_at, "photos": json.loads(photos),
+                "official_response": json.loads(official_response) if official_response else None,
+                "events": json.loads(events)}
 
     _INITIATIVE_COLUMNS = ("id, municipality, status, category, original_language, support_count, "
-                           "updated_at, texts, photos")
+                           "updated_at, texts, photos, official_response, events")
 
     def initiative(self, initiative_id: str) -> dict[str, Any] | None:
         """One initiative in the feed's shape, or None."""
@@ -462,16 +515,18 @@ class BenchStore:
 
     def add_suggestion(self, text: str, language: str, *, initiative_id: str | None = None,
                        category: str | None = None, contact: str | None = None,
-                       contact_consent: bool = False) -> Suggestion:
+                       contact_consent: bool = False, draft_id: str | None = None) -> Suggestion:
         """Queue a citizen's suggestion; returns once it is durably on disk. Contact details
-        are kept only with ``contact_consent``. ``InvalidItem`` for unusable input."""
+        are kept only with ``contact_consent``. ``InvalidItem`` for unusable input.
+        ``draft_id`` (a UUIDv7) is the id of a draft whose hand-off QR was shown: the item keeps
+        it, so the server stores one suggestion whether the phone or the bench sends it first."""
         text = clean_text(text, MAX_TEXT_CHARS, what="text")
         if language not in LANGUAGES:
             raise InvalidItem("invalid_language", f"language must be one of {', '.join(LANGUAGES)}")
         initiative_id = _initiative_id(initiative_id)
         category = _optional_short(category, "category")
         contact = _optional_short(contact, "contact") if contact_consent else None
-        item_id = uuid7()
+        item_id = uuid.UUID(draft_id) if draft_id else uuid7()
         row = {"id": str(item_id), "created_at": _created_at(item_id), "text": text,
                "language": language, "initiative_id": initiative_id, "category": category,
                "contact": contact, "contact_consent": int(contact is not None)}
@@ -500,6 +555,23 @@ class BenchStore:
                                         "initiative_id": support.initiative_id})
         return support
 
+    def add_join(self, event_id: str) -> str:
+        """Queue an "I'll join" tap on an action's event; returns the item's id once on disk."""
+        try:
+            checked = str(uuid.UUID(event_id))
+        except (ValueError, TypeError, AttributeError):
+            raise InvalidItem("invalid_event", f"not an event id: {event_id!r}") from None
+        item_id = uuid7()
+        with self._writing():
+            self.db["joins"].insert({"id": str(item_id), "created_at": _created_at(item_id), "event_id": checked})
+        return str(item_id)
+
+    def pending_joins(self) -> dict[str, int]:
+        """Per event, this bench's joins not sent yet: the server's count lacks them so far."""
+        rows = self.conn.execute("SELECT event_id, count(*) FROM joins WHERE sync_state = ? GROUP BY event_id",
+                                 [PENDING])
+        return dict(rows.fetchall())
+
     def pending_supports(self) -> dict[str, int]:
         """Per initiative, this bench's supports not sent yet: the server's count lacks them so far."""
         rows = self.conn.execute("SELECT initiative_id, count(*) FROM supports WHERE sync_state = ? "
@@ -513,13 +585,13 @@ class BenchStore:
         return kind
 
     def pending_batch(self, kind: str, limit: int = 100) -> list[dict[str, Any]]:
-        """Up to ``limit`` pending items of ``kind`` ("suggestions" or "supports"), oldest first,
-        as the API's wire items."""
-        if self._check_kind(kind) == "supports":
+        """Up to ``limit`` pending items of ``kind`` (one of OUTBOX_KINDS), oldest first, as the
+        API's wire items."""
+        if self._check_kind(kind) in ("supports", "joins"):
+            key = "initiative_id" if kind == "supports" else "event_id"
             rows = self.conn.execute(
-                "SELECT id, created_at, initiative_id FROM supports WHERE sync_state = ? "
-                "ORDER BY id LIMIT ?", [PENDING, limit])
-            return [{"id": i, "created_at": c, "initiative_id": s} for i, c, s in rows]
+                f"SELECT id, created_at, {key} FROM {kind} WHERE sync_state = ? ORDER BY id LIMIT ?", [PENDING, limit])
+            return [{"id": i, "created_at": c, key: s} for i, c, s in rows]
         rows = self.conn.execute(
             "SELECT id, created_at, text, language, initiative_id, receipt, category, contact "
             "FROM suggestions WHERE sync_state = ? ORDER BY id LIMIT ?", [PENDING, limit])

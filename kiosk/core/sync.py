@@ -1,6 +1,6 @@
 """SyncClient: the bench's link to the sync server, in a background thread.
 
-One round pushes the outbox (suggestions, then supports) in gzip batches, pushes telemetry with a
+One round pushes the outbox (suggestions, supports, then joins) in gzip batches, pushes telemetry with a
 health report, pulls the initiatives changed since the stored cursor, and refreshes what became of
 recent suggestions. Everything it needs to resume lives in the BenchStore, so a cut, a crash or a
 restart just means the next round carries on: an item whose answer was lost stays pending and is
@@ -74,7 +74,7 @@ class SyncState:
 
 @dataclass(frozen=True)
 class RoundReport:
-    sent: dict[str, int]  # items the server accepted, per kind ("suggestions", "supports", "telemetry")
+    sent: dict[str, int]  # items the server accepted, per kind (OUTBOX_KINDS and "telemetry")
     rejected: dict[str, int]
     initiatives_changed: int
     photos_fetched: int = 0
@@ -187,8 +187,8 @@ class SyncRound:
         self.store, self.api, self.health = store, api, health
         self.remote, self.updater = remote, updater
         self.photo_budget_bytes = photo_budget_bytes
-        self.sent = {"suggestions": 0, "supports": 0, "telemetry": 0}
-        self.rejected = {"suggestions": 0, "supports": 0, "telemetry": 0}
+        self.sent = {kind: 0 for kind in (*OUTBOX_KINDS, "telemetry")}
+        self.rejected = {kind: 0 for kind in (*OUTBOX_KINDS, "telemetry")}
 
     def run(self, check_statuses: bool) -> RoundReport:
         for kind in OUTBOX_KINDS:
@@ -402,7 +402,7 @@ class SyncClient:
     def _health(self, store: BenchStore) -> dict[str, Any]:
         backlog = store.backlog()
         return {"app_version": __version__, "bench_id": self.config.bench_id,
-                "backlog": backlog["suggestions"] + backlog["supports"],
+                "backlog": sum(backlog[kind] for kind in OUTBOX_KINDS),
                 "uptime_s": round(time.monotonic() - self.started_at),
                 "store_bytes": store.size_bytes(),
                 # A full SD card stops the outbox; the previous round's failure says why a bench lags.

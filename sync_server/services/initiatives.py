@@ -16,6 +16,8 @@ from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
 from .intake import intake
 from .people import require_moderator
+from .actions import events_of
+from .answers import responses_of
 from .photos import photos_of
 
 VISIBLE = ("published", "in_progress", "done")
@@ -190,13 +192,19 @@ def photo_entry(photo: dict[str, Any]) -> dict[str, Any]:
 
 def describe(db: Database, rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     """Initiative rows (id, municipality, status, category, original_language, support_count,
-    updated_at) as the wire format, with texts in every language they have and photos."""
+    updated_at) as the wire format, with texts in every language they have, photos, the
+    municipality's response (or null) and the upcoming events of an action."""
     items = [
         {"id": r[0], "municipality": r[1], "status": r[2], "category": r[3], "texts": {},
-         "original_language": r[4], "support_count": r[5], "updated_at": r[6]}
+         "original_language": r[4], "support_count": r[5], "updated_at": r[6], "official_response": None,
+         "events": []}
         for r in rows
     ]
     by_id = {item["id"]: item for item in items}
+    for initiative_id, response in responses_of(db, list(by_id)).items():
+        by_id[initiative_id]["official_response"] = response
+    for initiative_id, events in events_of(db, list(by_id)).items():
+        by_id[initiative_id]["events"] = events
     for initiative_id, photos in photos_of(db, list(by_id)).items():
         by_id[initiative_id]["photos"] = [photo_entry(p) for p in photos]
     if by_id:

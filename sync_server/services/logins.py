@@ -20,13 +20,17 @@ SESSION_HOURS = 12
 @dataclass(frozen=True)
 class User:
     username: str
-    role: str  # admin | moderator | maintainer
-    municipalities: tuple[str, ...]  # a moderator's scope; empty for the others
+    role: str  # admin | moderator | maintainer | official
+    municipalities: tuple[str, ...]  # a moderator's or official's scope; empty for the others
     must_change_password: bool = False  # logged in with a one-time password
 
     def may_moderate(self, municipality: str | None) -> bool:
         """Admins moderate everything, moderators their municipalities (network-wide: admins only)."""
         return self.role == "admin" or (self.role == "moderator" and municipality in self.municipalities)
+
+    def may_answer_for(self, municipality: str | None) -> bool:
+        """Officials speak for their own municipalities only; nobody answers for the whole network."""
+        return self.role == "official" and municipality in self.municipalities
 
 
 def secret(db: Database, name: str) -> bytes:

@@ -129,13 +129,13 @@ def queue_notice(db: Database, mail: MailLinks | None, suggestion_id: str, event
     if row is None:
         return False
     contact, language, receipt, reason, merged_into = row
-    title = _title(db, merged_into, language) if merged_into else ""
+    title = initiative_title(db, merged_into, language) if merged_into else ""
     return queue_mail(db, mail, recipient=contact, language=language, event=event, suggestion_id=suggestion_id,
                       values={"receipt": receipt, "reason": reason or "", "title": title or "", **(values or {})},
                       status_path=f"/r/{receipt}")
 
 
-def _title(db: Database, initiative_id: str, language: str) -> str:
+def initiative_title(db: Database, initiative_id: str, language: str) -> str:
     """The initiative's title in the citizen's language, else its original language."""
     texts = dict(db.execute("SELECT language, title FROM initiative_texts WHERE initiative_id = ?", [initiative_id]))
     if language == "sr-Latn" and "sr" in texts:

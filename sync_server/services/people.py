@@ -1,4 +1,5 @@
-"""People who run the network: administrators, NGO moderators (per municipality), maintainers.
+"""People who run the network: administrators, NGO moderators (per municipality), maintainers,
+and municipality officials (who answer for their municipality).
 
 Made, disabled, enabled and removed from the command line or the administrators' page; a
 password is changed by its owner or reset by an administrator to a one-time password, which
@@ -16,7 +17,9 @@ from ..municipalities import resolve
 from . import audit
 from .errors import Forbidden, InvalidInput, NotFound
 
-ROLES = ("admin", "moderator", "maintainer")
+ROLES = ("admin", "moderator", "maintainer", "official")
+# Roles that act for particular municipalities and need at least one.
+SCOPED_ROLES = ("moderator", "official")
 # The actor name used by trusted local tools (command line, sample loader, retention job).
 SYSTEM = "system"
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -42,8 +45,8 @@ def add_user(db: Database, username: str, role: str, password: str,
         scope = sorted({resolve(known, name) for name in municipalities})
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
-    if role == "moderator" and not scope:
-        raise InvalidInput("a moderator needs at least one --municipality")
+    if role in SCOPED_ROLES and not scope:
+        raise InvalidInput(f"a {role} needs at least one --municipality")
     password_hash = auth.hash_password(password)  # slow on purpose: outside the write lock
     with transaction(db):
         if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():

@@ -1,6 +1,7 @@
-"""The web pages: phone pages opened from the benches' QR codes (and support, ideas from the web,
-unsubscribing from e-mails), NGO moderation, the Network's portal and membership, open data,
-photos of initiatives, and the fleet dashboard. `install(app)` mounts all of it."""
+"""The web pages: phone pages opened from the benches' QR codes (and support, joining actions,
+ideas from the web, unsubscribing from e-mails), NGO moderation, the municipality's answers, the
+Network's portal and membership, open data, photos of initiatives, and the fleet dashboard.
+`install(app)` mounts all of it."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,15 +10,15 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..settings import Settings
-from . import (account, fleet, fleet_releases, fleet_remote_settings, ideas, initiatives_admin, login, membership,
-               moderation, open_data, people, phone, photos, portal, support, unsubscribe)
+from . import (account, fleet, fleet_releases, fleet_remote_settings, ideas, initiatives_admin, joins, login,
+               membership, moderation, official, open_data, people, phone, photos, portal, support, unsubscribe)
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
 # /fleet/releases and /fleet/settings before fleet's /fleet/<bench> (those two names are no bench ids).
-PAGES = (phone, support, ideas, unsubscribe, login, account, moderation, initiatives_admin, portal, membership,
-         people, open_data, photos, fleet_releases, fleet_remote_settings, fleet)
+PAGES = (phone, support, joins, ideas, unsubscribe, login, account, moderation, initiatives_admin, official, portal,
+         membership, people, open_data, photos, fleet_releases, fleet_remote_settings, fleet)
 
 
 def build_router() -> APIRouter:

@@ -1,6 +1,7 @@
 """Creating and editing initiatives: texts in several languages (Serbian typed in Cyrillic is also
 stored in Latin, derived), publishing to a municipality's benches or the whole network
-(administrators only), progress updates, and the audit trail."""
+(administrators only), progress updates, the events of an action and who joined them, and the
+audit trail."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,14 +14,18 @@ from ..db import municipality_slugs
 from ..i18n import N_
 from ..i18n.script import has_cyrillic, to_latin
 from ..services import audit
+from ..services.actions import add_event, cancel_event, joins_export
 from ..services.initiatives import (TEXT_FIELDS, TRANSITIONS, complete_initiative, create_initiative, get_initiative,
                                     initiatives_of, publish_initiative, set_texts, start_initiative,
                                     unpublish_initiative)
 from ..services.logins import User
 from ..services.public import add_update, updates
+from ..spreadsheet import to_csv
 from . import photos
 from .context import database, settings
 from .guards import NOT_FOUND, in_scope, run, scope
+from .local_time import local_time
+from .reports import CSV, download
 from .sessions import WebError, require_role, verify_csrf
 from .templating import language, render
 from .texts import localised
@@ -124,6 +129,16 @@ async def edit_page(request: Request, initiative_id: str, user: User = Depends(m
     return render(request, "moderation/initiative_edit.html", _edit_context(request, user, initiative))
 
 
+@router.get("/{initiative_id}/joins.csv")
+async def joins_csv(request: Request, initiative_id: str, user: User = Depends(moderator)) -> Response:
+    """Those who joined an action's events and left an e-mail for a reminder (with consent)."""
+    initiative = _initiative(request, user, initiative_id)
+    rows = run(lambda: joins_export(database(request), user.username, initiative["id"]))
+    return download(to_csv(("starts_at", "place", "email", "joined_at"),
+                           ([local_time(r["starts_at"]), r["place"], r["email"], local_time(r["joined_at"])] for r in rows)),
+                    CSV, "joins.csv")
+
+
 @router.post("/{initiative_id}/{action}", dependencies=[Depends(verify_csrf)])
 async def act(request: Request, initiative_id: str, action: str, user: User = Depends(moderator)) -> Response:
     initiative = _initiative(request, user, initiative_id)
@@ -150,6 +165,18 @@ async def act(request: Request, initiative_id: str, action: str, user: User = De
                           _edit_context(request, user, initiative, refused), status_code=422)
     elif action == "remove-photo":
         photos.remove(request, user.username, form)
+    elif action == "event":
+        people = str(form.get("people_wanted", "")).strip()
+        if people and not people.isdigit():
+            raise WebError(422, N_("Some fields are missing or invalid. Please go back and check the form."))
+        run(lambda: add_event(db, user.username, iid, starts_at_local=str(form.get("starts_at", "")),
+                              place=str(form.get("place", "")), needed=str(form.get("needed", "")),
+                              people_wanted=int(people) if people else None))
+    elif action == "cancel-event":
+        event_id = str(form.get("event_id", ""))[:64]
+        if event_id not in {e["id"] for e in initiative["events"]}:
+            raise WebError(404, NOT_FOUND)
+        run(lambda: cancel_event(db, user.username, event_id))
     else:
         raise WebError(404, N_("There is nothing here, or it is outside your municipalities."))
     return RedirectResponse(f"/moderation/initiatives/{iid}", status_code=303)

@@ -25,7 +25,7 @@ def install(app: FastAPI, settings: Settings) -> None:
 
 
 def _home(role: str) -> str:
-    return {"maintainer": "/fleet"}.get(role, "/moderation")
+    return {"maintainer": "/fleet", "official": "/official"}.get(role, "/moderation")
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -119,6 +119,22 @@ def renew_csrf_nonce(request: Request, response: Response) -> None:
     set_cookie(request, response, CSRF_COOKIE, secrets.token_urlsafe(24))
 
 
+BROWSER_COOKIE_DAYS = 730
+
+
+def browser_cookie(request: Request) -> tuple[str, bool]:
+    """This browser's random id (`BROWSER_COOKIE`) and whether it was only just made (then the
+    response must set it with `set_browser_cookie`)."""
+    cookie = request.cookies.get(BROWSER_COOKIE, "")
+    if 16 <= len(cookie) <= 64:
+        return cookie, False
+    return secrets.token_urlsafe(24), True
+
+
+def set_browser_cookie(request: Request, response: Response, cookie: str) -> None:
+    set_cookie(request, response, BROWSER_COOKIE, cookie, max_age=BROWSER_COOKIE_DAYS * 86400)
+
+
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:
     response.set_cookie(name, value, max_age=max_age, httponly=True, samesite="lax", path="/",
                         secure=request.url.scheme == "https")

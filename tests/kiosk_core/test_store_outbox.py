@@ -102,7 +102,7 @@ def test_supports_roundtrip(store: BenchStore) -> None:
 
 
 def test_the_backlog_reports_the_oldest_waiting_item(store: BenchStore) -> None:
-    assert store.backlog() == {"suggestions": 0, "supports": 0, "telemetry": 0, "oldest_pending_at": None}
+    assert store.backlog() == {"suggestions": 0, "supports": 0, "joins": 0, "telemetry": 0, "oldest_pending_at": None}
     first = store.add_suggestion("Prva", "en")
     store.add_support(INITIATIVE)
     assert store.backlog()["oldest_pending_at"] == first.created_at
@@ -199,3 +199,22 @@ def test_a_support_counts_on_the_bench_until_it_is_sent(store: BenchStore) -> No
     assert store.pending_supports() == {INITIATIVE: 2}
     store.mark_sent("supports", [first.id])
     assert store.pending_supports() == {INITIATIVE: 1}
+
+
+def test_joins_wait_in_the_outbox_like_supports(store: BenchStore) -> None:
+    event = "9c2e4a10-5b7d-4e21-8f3a-1d2c3b4a5e6f"
+    first, second = store.add_join(event), store.add_join(event)
+    assert store.pending_joins() == {event: 2} and store.backlog()["joins"] == 2
+    assert [item["event_id"] for item in store.pending_batch("joins", 10)] == [event, event]
+    store.mark_sent("joins", [first])
+    assert store.pending_joins() == {event: 1} and [i["id"] for i in store.pending_batch("joins", 10)] == [second]
+    with pytest.raises(InvalidItem):
+        store.add_join("not-an-event")
+
+
+def test_a_handed_off_draft_keeps_its_id(store: BenchStore) -> None:
+    """The bench's copy of a draft whose QR was shown has the draft's id: the server keeps one."""
+    from kiosk.core.receipts import uuid7
+
+    draft = str(uuid7())
+    assert store.add_suggestion("Ideja s klupe", "bs", draft_id=draft).id == draft

@@ -100,11 +100,32 @@ def test_an_initiative_comes_back_in_the_feed_shape(filled: BenchStore) -> None:
     item = filled.initiative(PARK)
     assert item["texts"]["sr"]["title"] == "Нови парк у Жепчу"
     assert set(item) == {"id", "municipality", "status", "category", "texts", "original_language",
-                         "support_count", "updated_at", "photos"}
-    assert item["photos"] == []
+                         "support_count", "updated_at", "photos", "official_response", "events"}
+    assert item["photos"] == [] and item["official_response"] is None and item["events"] == []
 
 
 def test_the_first_keystrokes_search_titles_only(filled: BenchStore) -> None:
     assert ids(filled.search("Mo")) == [BRIDGE]  # the English title "Lighting on Mostar's promenades"
     assert ids(filled.search("ri")) == []  # "rijeku" is only in a summary
     assert ids(filled.search("rij")) == [PARK]
+
+
+def test_the_municipalitys_response_and_events_are_kept(tmp_path) -> None:
+    """The feed's official_response and events survive the store; unusable ones are dropped."""
+    from kiosk.core.store import BenchStore
+
+    with BenchStore(tmp_path / "bench.db") as store:
+        event = {"id": "9c2e4a10-5b7d-4e21-8f3a-1d2c3b4a5e6f", "starts_at": "2026-12-12T09:00:00.000000Z",
+                 "place": "Платани", "needed": "Рукавице", "people_wanted": 20, "join_count": 3}
+        response = {"decision": "accepted", "decided_on": "2026-11-30", "texts": {"sr": "Прихваћено.", "xx": "?"},
+                    "at": "2026-11-30T10:00:00Z"}
+        store.apply_initiatives({"items": [
+            {"id": "8a6d3c22-1b4e-4c1f-a0e3-6f9b2d7c5e41", "texts": {"sr": {"title": "Стаза"}},
+             "official_response": response, "events": [event, {"id": "bad", "place": "x"}]},
+            {"id": "5b1f7f0e-3f53-4a59-9d43-0c8a7d1f2e10", "texts": {"bs": {"title": "Kante"}},
+             "official_response": {"decision": "perhaps", "texts": {"bs": "?"}}}], "cursor": "c1"})
+        kept = store.initiative("8a6d3c22-1b4e-4c1f-a0e3-6f9b2d7c5e41")
+        assert kept["official_response"] == {"decision": "accepted", "decided_on": "2026-11-30",
+                                             "texts": {"sr": "Прихваћено."}}
+        assert kept["events"] == [event]
+        assert store.initiative("5b1f7f0e-3f53-4a59-9d43-0c8a7d1f2e10")["official_response"] is None

@@ -140,7 +140,7 @@ def test_suggestion_typed_on_each_layout_gets_a_receipt(kiosk, language, layout,
         on_disk.close()
     assert saved.text == text and saved.language == language
     assert kiosk.find(thanks, text=thanks.receipt), "the receipt code is on screen"
-    assert thanks.qr_data == f"https://klupe.example.ba/r/{thanks.receipt}"
+    assert thanks.qr_data == f"https://klupe.example.ba/r/{thanks.receipt}?lang={language}"  # the reader's language
     qr = kiosk.find(thanks, cls="QRCode")[0]
     assert qr.width >= 206, "35 mm at 149 dpi"
 

@@ -33,6 +33,9 @@ PEOPLE = {
     "mod-mostar": ("moderator", ("mostar",)),
     "mod-jablanica": ("moderator", ("jablanica",)),
     "maint": ("maintainer", ()),
+    # issue #11: the municipality answers (Trebinje has the sample action, Žepče tries to reach it)
+    "official-trebinje": ("official", ("trebinje",)),
+    "official-zepce": ("official", ("zepce",)),
 }
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]

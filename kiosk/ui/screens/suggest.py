@@ -1,13 +1,21 @@
 """The suggestion form: text with a visible limit, optional category and initiative, optional
 contact only with explicit consent, and a preview that points out contact details typed into the
-public text. Saving is durable before the thank-you screen shows."""
+public text. Saving is durable before the thank-you screen shows.
+
+"Continue on your phone" shows, in the keyboard's place, a signed QR code captioned "Finish on your
+phone" that carries the draft typed so far (see docs/api.md, hand-off): the draft gets its id when
+its QR is first drawn, and if the citizen sends from the bench after all, the bench's item keeps
+that id, so the server stores one suggestion whichever side sends first. A draft left on the bench
+is never queued: only "Send" queues."""
 from __future__ import annotations
 
 from typing import Any
 
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
+from kiosk.core.handoff import continue_url
 from kiosk.core.privacy import contact_details, without_contact_details
+from kiosk.core.receipts import uuid7
 from kiosk.core.store import MAX_SHORT_CHARS, MAX_TEXT_CHARS, InvalidItem
 from kiosk.ui.names import CATEGORIES, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
@@ -26,6 +34,9 @@ class SuggestScreen(KioskScreen):
     consent = BooleanProperty(False)
     found_contacts = ListProperty()
     message = StringProperty("")  # a refusal, said kindly
+    draft_id = StringProperty("")     # made when the hand-off QR is first drawn for this draft
+    handoff_url = StringProperty("")  # the signed "continue on your phone" link now on screen
+    handoff_possible = BooleanProperty(False)  # the bench has a token to sign the link with
 
     max_text = MAX_TEXT_CHARS
     max_contact = MAX_SHORT_CHARS
@@ -33,6 +44,21 @@ class SuggestScreen(KioskScreen):
     def on_kv_post(self, *args: Any) -> None:
         self.ids.keyboard.target = self.ids.text
         self.app.bind(language=lambda *_: self._show_initiative())
+        self.app.bind(language=lambda *_: self.handoff_url and self.open_handoff())
+
+    def open_handoff(self) -> None:
+        """The QR for the draft typed so far, in the reader's language. A bench without a token
+        offers none: the server could not check the link's signature."""
+        config = self.app.config_
+        if not config.token:
+            return
+        self.draft_id = self.draft_id or str(uuid7())
+        self.handoff_url = continue_url(config.server_url, config.bench_id, config.token, self.draft_id,
+                                        self.ids.text.text, self.app.language, self.initiative_id or None)
+
+    def close_handoff(self) -> None:
+        self.handoff_url = ""
+        self.set_step("write")
 
     def prepare(self, initiative_id: str | None = None, **kwargs: Any) -> None:
         if initiative_id:
@@ -40,6 +66,7 @@ class SuggestScreen(KioskScreen):
         self._show_initiative()
         self.message = ""
         self.set_step("write" if self.step != "preview" else "preview")
+        self.handoff_possible = bool(self.app.config_.token)
 
     def _show_initiative(self) -> None:
         initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
@@ -47,6 +74,7 @@ class SuggestScreen(KioskScreen):
 
     def set_step(self, step: str) -> None:
         self.step = step
+        self.handoff_url = ""
         field = {"write": self.ids.text, "contact": self.ids.contact}.get(step)
         self.ids.keyboard.target = field
         if field is not None:
@@ -67,6 +95,8 @@ class SuggestScreen(KioskScreen):
     def clear_initiative(self) -> None:
         self.initiative_id = ""
         self.initiative_title = ""
+        if self.handoff_url:
+            self.open_handoff()
 
     def preview(self) -> None:
         text = self.ids.text.text.strip()
@@ -98,7 +128,7 @@ class SuggestScreen(KioskScreen):
             saved = self.app.store.add_suggestion(
                 text, self.app.language, initiative_id=self.initiative_id or None,
                 category=self.category or None, contact=contact or None,
-                contact_consent=self.consent and bool(contact))
+                contact_consent=self.consent and bool(contact), draft_id=self.draft_id or None)
         except InvalidItem:
             self.message = _("This text cannot be sent. Please check it and try again.")
             return
@@ -116,4 +146,5 @@ class SuggestScreen(KioskScreen):
         self.found_contacts = []
         self.message = ""
         self.step = "write"
+        self.draft_id = self.handoff_url = ""  # the next visitor's draft is a new one
 

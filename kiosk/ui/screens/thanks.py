@@ -19,7 +19,7 @@ class ThanksScreen(KioskScreen):
 
     def prepare(self, receipt: str = "", **kwargs: Any) -> None:
         self.receipt = receipt or self.receipt
-        self.qr_data = receipt_url(self.app.config_.server_url, self.receipt) if self.receipt else ""
+        self.qr_data = receipt_url(self.app.config_.server_url, self.receipt, self.app.language) if self.receipt else ""
         self.can_write_more = self.app.session.sent < MAX_SUGGESTIONS_PER_SESSION
 
     def on_reset(self) -> None:
