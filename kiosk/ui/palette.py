@@ -46,7 +46,12 @@ def _luminance(color: tuple[float, ...]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def ratio(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG 2 contrast ratio of two RGB(A) colours, channels 0 to 1 (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def contrast(foreground: str, background: str) -> float:
     """WCAG 2 contrast ratio of two palette colours (1 to 21)."""
-    a, b = sorted((_luminance(COLORS[foreground]), _luminance(COLORS[background])), reverse=True)
-    return (a + 0.05) / (b + 0.05)
+    return ratio(COLORS[foreground], COLORS[background])

@@ -113,7 +113,7 @@ def test_a_blind_visitor_supports_an_initiative_by_ear(kiosk):
     finger.double_tap(x, y)
     kiosk.frames(2)
     assert supporters(kiosk) == ngettext("{count} supporter", "{count} supporters", count + 1).format(count=count + 1)
-    assert last_said(kiosk) == tr._("{label}, not available").format(label=tr._("You support this. Thank you!"))
+    assert last_said(kiosk) == tr._("{label}, button").format(label="✓ " + tr._("Supported"))
     kiosk.screenshot("guide-supported-bs")
 
     # The count line, touched, says the new count.

@@ -25,13 +25,18 @@ class SuggestScreen(KioskScreen):
     initiative_title = StringProperty("")
     consent = BooleanProperty(False)
     found_contacts = ListProperty()
-    message = StringProperty("")  # a refusal, said kindly
+    message = StringProperty("")  # a refusal, said kindly, shown next to the field it is about
+    message_at = StringProperty("text")  # text | consent | send: where the message is drawn
 
     max_text = MAX_TEXT_CHARS
     max_contact = MAX_SHORT_CHARS
 
     def on_kv_post(self, *args: Any) -> None:
         self.ids.keyboard.target = self.ids.text
+        # The next keystroke or tick answers the message: it must not stay red over a fixed field.
+        for field in (self.ids.text, self.ids.contact):
+            field.bind(text=lambda *_: self._clear_message())
+        self.bind(consent=lambda *_: self._clear_message())
         self.app.bind(language=lambda *_: self._show_initiative())
 
     def prepare(self, initiative_id: str | None = None, **kwargs: Any) -> None:
@@ -40,6 +45,12 @@ class SuggestScreen(KioskScreen):
         self._show_initiative()
         self.message = ""
         self.set_step("write" if self.step != "preview" else "preview")
+
+    def _say(self, message: str, at: str) -> None:
+        self.message, self.message_at = message, at
+
+    def _clear_message(self) -> None:
+        self.message = ""
 
     def _show_initiative(self) -> None:
         initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
@@ -71,11 +82,11 @@ class SuggestScreen(KioskScreen):
     def preview(self) -> None:
         text = self.ids.text.text.strip()
         if not text:
-            self.message = _("Please write your idea first.")
+            self._say(_("Please write your idea first."), "text")
             return
         if self.ids.contact.text.strip() and not self.consent:
-            self.message = _("To leave a contact, tick the consent line, or clear the contact.")
             self.set_step("contact")
+            self._say(_("To leave a contact, tick the consent line, or clear the contact."), "consent")
             return
         self.message = ""
         self.set_step("preview")
@@ -88,10 +99,10 @@ class SuggestScreen(KioskScreen):
         text = self.ids.text.text
         refusal = self.app.session.refusal(text)
         if refusal == "limit":
-            self.message = _("Thank you for so many ideas! A few per visit is the limit, so others get a turn.")
+            self._say(_("Thank you for so many ideas! A few per visit is the limit, so others get a turn."), "send")
             return
         if refusal == "duplicate":
-            self.message = _("You have just sent this same text. Change it, or write a new idea.")
+            self._say(_("You have just sent this same text. Change it, or write a new idea."), "send")
             return
         contact = self.ids.contact.text.strip()
         try:
@@ -100,7 +111,7 @@ class SuggestScreen(KioskScreen):
                 category=self.category or None, contact=contact or None,
                 contact_consent=self.consent and bool(contact))
         except InvalidItem:
-            self.message = _("This text cannot be sent. Please check it and try again.")
+            self._say(_("This text cannot be sent. Please check it and try again."), "send")
             return
         self.app.session.record_sent(text)
         self.app.suggestion_saved()
