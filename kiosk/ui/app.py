@@ -33,6 +33,7 @@ from kiosk.ui.names import LANGUAGE_NAMES
 from kiosk.ui.tr import tr
 from kiosk.ui.widgets.choice_popup import ChoicePopup
 from kiosk.ui.widgets.idle_warning import IdleWarning
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +148,9 @@ class KioskApp(App):
         for screen in self.manager.screens:
             screen.on_reset()
         self.set_language(self.config_.default_language)
+        for keyboard in (widget for screen in self.manager.screens for widget in screen.walk(restrict=True)
+                         if isinstance(widget, OnScreenKeyboard)):
+            keyboard.reset(self.language)
         self.set_large_text(False)
         self.go("attract")
 

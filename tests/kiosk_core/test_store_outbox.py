@@ -199,3 +199,11 @@ def test_a_support_counts_on_the_bench_until_it_is_sent(store: BenchStore) -> No
     assert store.pending_supports() == {INITIATIVE: 2}
     store.mark_sent("supports", [first.id])
     assert store.pending_supports() == {INITIATIVE: 1}
+
+
+def test_suggestions_are_counted_by_state(store: BenchStore) -> None:
+    first = store.add_suggestion("Više klupa", "bs")
+    store.add_suggestion("Sjena", "bs")
+    store.add_suggestion("Voda", "bs")
+    store.update_status(first.receipt, "confirmed")
+    assert store.suggestion_counts() == {"pending": 2, "confirmed": 1}

@@ -69,3 +69,38 @@ def test_support_turns_into_a_green_tick_and_the_count_moves_at_once(kiosk):
     assert screen.shown["supporters"] == f"{count + 1} supporters"
     assert kiosk.find(screen, text=screen.shown["supporters"]), "the new count is on screen"
     kiosk.screenshot("supported-en")
+
+
+def test_the_next_visitor_gets_the_default_keyboard_without_shift(kiosk):
+    kiosk.start("bs")
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    keyboard = kiosk.screen().ids.keyboard
+    kiosk.tap(kiosk.key("Ћирилица"))
+    kiosk.tap(kiosk.special_key("shift"))
+    assert (keyboard.layout_name, keyboard.mode) == ("cyrillic", "shift")
+    idle = kiosk.app.idle
+    kiosk.wait(idle.timeout_s + idle.warning_s + 1, step=1.0)
+    assert kiosk.app.manager.current == "attract"
+    kiosk.start("bs")  # the next person, in the bench's language
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    assert (keyboard.layout_name, keyboard.mode) == ("latin", "normal")
+    assert kiosk.key("š") and kiosk.key("q"), "small Latin letters on the keys"
+
+
+def test_results_count_ideas_by_state_and_show_no_receipt_codes(kiosk):
+    kiosk.start("en")
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    kiosk.type_on_keys("More trees")
+    kiosk.tap(kiosk.button(tr._("Preview")))
+    kiosk.tap(kiosk.button(tr._("Send")))
+    receipt = kiosk.screen().receipt
+    counts = kiosk.app.store.suggestion_counts()
+    kiosk.tap(kiosk.button(tr._("What became of the ideas")))
+    kiosk.frames(4)
+    rows = kiosk.find(kiosk.screen(), cls="StateRow")
+    shown = {row.state: row.count for row in rows}
+    waiting = counts["pending"]
+    assert shown[tr._("Waiting to be sent")] == f"{waiting} idea" + ("" if waiting == 1 else "s")
+    texts = [w.text for w in kiosk.screen().walk(restrict=True) if isinstance(getattr(w, "text", None), str)]
+    assert not [t for t in texts if receipt in t or "More trees" in t], "no visitor's code or text"
+    kiosk.screenshot("results-en")

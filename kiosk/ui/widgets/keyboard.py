@@ -86,6 +86,11 @@ class OnScreenKeyboard(BoxLayout):
             for filler in (child for child in line.children if isinstance(child, _Filler)):
                 filler.size_hint_x, filler.width = None, max(0.0, (self.key_units - used) * unit / 2 - SPACING)
 
+    def reset(self, language: str) -> None:
+        """The next visitor starts on the layout of their language, small letters: whatever
+        layout or shift the previous one left (the kv binding only follows a language *change*)."""
+        self.layout_name, self.mode = LAYOUT_FOR_LANGUAGE[language], "normal"
+
     def next_layout(self) -> str:
         return LAYOUTS[(LAYOUTS.index(self.layout_name) + 1) % len(LAYOUTS)]
 
