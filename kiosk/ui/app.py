@@ -38,10 +38,11 @@ from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
-LARGE_TEXT_SCALE = 1.3
+LARGE_TEXT_SCALE = 1.5
 MAINTAINER_TAPS = 5
 MAINTAINER_TAP_WINDOW_S = 3.0
 POWER_REFRESH_S = 5.0
+SECTION_OF = {"initiative": "initiatives", "thanks": "suggest"}  # a screen's tab in the top bar
 TELEMETRY_EVERY_S = 60.0  # one power sample a minute for the fleet dashboard: enough for its charts
 
 
@@ -66,6 +67,7 @@ class KioskApp(App):
     energy_mode = StringProperty("normal")
     store_version = NumericProperty(0)  # bumps when synced data changed: lists reload
     ports = DictProperty()
+    section = StringProperty("")  # the top bar's tab marked as current
 
     def __init__(self, services: Services, *, idle_warning_s: float = 30.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -136,7 +138,7 @@ class KioskApp(App):
 
     def _idle_warn(self, seconds_left: int) -> None:
         first = self.idle_warning.get_parent_window() is None
-        self.idle_warning.show(seconds_left)
+        self.idle_warning.show(seconds_left, self.idle.warning_s)
         if first and self.guide.on:
             self.guide.say(self.guide.screen_text())  # the warning, read to who cannot see it
 
@@ -160,6 +162,7 @@ class KioskApp(App):
         screen = self.manager.get_screen(name)
         screen.prepare(**kwargs)
         self.manager.current = name
+        self.section = SECTION_OF.get(name, name)
         if name == "attract":
             self.idle.disarm()  # nothing to wipe, nobody to warn
         else:

@@ -42,3 +42,25 @@ def test_top_bar_logo_is_no_way_out_mid_session(kiosk):
     for _ in range(5):
         kiosk.tap(logo)
     assert kiosk.app.manager.current == "suggest" and kiosk.screen().ids.text.text == "park"
+
+
+def test_diagnostics_reads_in_ten_seconds(kiosk):
+    """Traffic lights with translated words first; the raw figures only after a second tap."""
+    kiosk.open_pin()
+    kiosk.type_pin("0000")
+    screen = kiosk.screen()
+    cards = kiosk.find(screen, cls="LightCard")
+    assert [card.topic for card in cards] == ["Solarna energija", "Baterija", "Priključci za punjenje",
+                                              "Serijska veza", "Sinhronizacija", "Pohrana"]
+    assert cards[3].fact == "Kontroler napajanja nije podešen." and cards[3].sign == "?"
+    assert not kiosk.find(screen, text=screen.ids.info.text), "the raw figures wait for a second tap"
+    ports = [b for b in kiosk.find(screen.ids.ports) if type(b).__name__ == "QuietButton"]
+    assert len(ports) == 5 and ports[-1].text.startswith("Svjetlo"), "one toggle per port, named in Bosnian"
+    kiosk.screenshot("diagnostics-summary-bs")
+    kiosk.tap(kiosk.button(tr._("Show details")))
+    info = screen.ids.info
+    assert kiosk.find(screen, text=info.text) and "Verzija aplikacije" in info.text
+    for word in ("True", "SMART_BENCH_", "absorption", "+00:00", "LIGHT"):
+        assert word not in info.text + "".join(card.fact for card in cards), word
+    kiosk.screenshot("diagnostics-details-bs")
+    kiosk.tap(kiosk.button(tr._("Back to the start screen")))

@@ -104,3 +104,47 @@ def test_results_count_ideas_by_state_and_show_no_receipt_codes(kiosk):
     texts = [w.text for w in kiosk.screen().walk(restrict=True) if isinstance(getattr(w, "text", None), str)]
     assert not [t for t in texts if receipt in t or "More trees" in t], "no visitor's code or text"
     kiosk.screenshot("results-en")
+
+
+def test_the_contact_step_has_a_heading_digits_first_and_refuses_a_non_contact(kiosk):
+    kiosk.start("bs")
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    kiosk.type_on_keys("Klupe")
+    kiosk.tap(kiosk.button(tr._("Contact (optional)")))
+    screen = kiosk.screen()
+    heading = screen.ids.contact_heading
+    assert heading.text == "Vaš kontakt (nije obavezno)" and visible(heading) and heading.bold
+    keyboard = screen.ids.keyboard
+    first_row = [key.text for key in reversed(keyboard.children[-1].children) if type(key).__name__ == "Key"]
+    assert first_row[:10] == list("1234567890") and kiosk.key("@"), "digits and @ without ?123"
+    box = screen.ids.consent
+    assert box.height >= 88 and box.font_name == screen.ids.contact_heading.font_name, "large, same font"
+    kiosk.type_on_keys("ana")
+    kiosk.tap(box)
+    kiosk.tap(kiosk.button(tr._("Preview")))
+    message = shown_message(kiosk, "contact_message")
+    assert screen.step == "contact" and message is not None
+    assert message.text.startswith("Upišite e-mail adresu (npr. ana@example.org)")
+    kiosk.screenshot("contact-refused-bs")
+    kiosk.tap(kiosk.key("@"))
+    assert shown_message(kiosk, "contact_message") is None, "the next key clears it"
+    kiosk.type_on_keys("example.org")
+    kiosk.tap(kiosk.button(tr._("Preview")))
+    assert screen.step == "preview"
+    kiosk.tap(kiosk.button(tr._("Edit")))
+    assert keyboard.layout_name == "latin", "the idea is typed in letters again"
+
+
+def test_the_idle_prompt_is_calm_with_a_countdown_and_a_continue_button(kiosk):
+    kiosk.start("en")
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    idle = kiosk.app.idle
+    kiosk.wait(idle.timeout_s + 2, step=1.0)
+    prompt = kiosk.find(cls="IdleWarning")[0]
+    face = kiosk.app.idle_warning.ids.idle_box.canvas.before.children[0].rgba
+    assert tuple(face) == COLORS["calm"], "not alarm-red"
+    start = prompt.fraction_left
+    kiosk.wait(5, step=1.0)
+    assert prompt.fraction_left < start and "seconds" in prompt.ids.countdown.text
+    kiosk.tap(kiosk.button(tr._("Continue"), root=prompt))
+    assert not idle.warning and kiosk.app.manager.current == "suggest"

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
-from kiosk.core.privacy import contact_details, without_contact_details
+from kiosk.core.privacy import contact_details, is_contact, without_contact_details
 from kiosk.core.store import MAX_SHORT_CHARS, MAX_TEXT_CHARS, InvalidItem
 from kiosk.ui.names import CATEGORIES, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.screens.initiatives import initiative_texts
 from kiosk.ui.tr import _
 from kiosk.ui.widgets.choice_popup import ChoicePopup
+from kiosk.ui.widgets.keyboard import CONTACT_LAYOUT, LAYOUT_FOR_LANGUAGE
 
 load_kv(__file__)
 
@@ -26,7 +28,7 @@ class SuggestScreen(KioskScreen):
     consent = BooleanProperty(False)
     found_contacts = ListProperty()
     message = StringProperty("")  # a refusal, said kindly, shown next to the field it is about
-    message_at = StringProperty("text")  # text | consent | send: where the message is drawn
+    message_at = StringProperty("text")  # text | contact | consent | send: where the message is drawn
 
     max_text = MAX_TEXT_CHARS
     max_contact = MAX_SHORT_CHARS
@@ -48,6 +50,9 @@ class SuggestScreen(KioskScreen):
 
     def _say(self, message: str, at: str) -> None:
         self.message, self.message_at = message, at
+        if at in ("contact", "consent"):  # in large text the step scrolls: bring the message into view
+            label = self.ids[f"{at}_message"]
+            Clock.schedule_once(lambda _dt: self.ids.contact_scroller.scroll_to(label, padding=20, animate=False))
 
     def _clear_message(self) -> None:
         self.message = ""
@@ -59,7 +64,11 @@ class SuggestScreen(KioskScreen):
     def set_step(self, step: str) -> None:
         self.step = step
         field = {"write": self.ids.text, "contact": self.ids.contact}.get(step)
-        self.ids.keyboard.target = field
+        keyboard = self.ids.keyboard
+        keyboard.target = field
+        # A contact is digits and "@" first; the idea is typed in the language's letters.
+        keyboard.layout_name = CONTACT_LAYOUT if step == "contact" else LAYOUT_FOR_LANGUAGE[self.app.language]
+        keyboard.mode = "normal"
         if field is not None:
             field.focus = True
         if step == "preview":
@@ -84,7 +93,12 @@ class SuggestScreen(KioskScreen):
         if not text:
             self._say(_("Please write your idea first."), "text")
             return
-        if self.ids.contact.text.strip() and not self.consent:
+        contact = self.ids.contact.text.strip()
+        if contact and not is_contact(contact):
+            self.set_step("contact")
+            self._say(_("Please write an e-mail address (like ana@example.org) or a phone number (like 061 123 456)."), "contact")
+            return
+        if contact and not self.consent:
             self.set_step("contact")
             self._say(_("To leave a contact, tick the consent line, or clear the contact."), "consent")
             return

@@ -18,7 +18,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
 LAYOUT_DIR = Path(__file__).resolve().parents[3] / "assets" / "keyboards"
-LAYOUTS = ("latin", "cyrillic", "english")
+LAYOUTS = ("latin", "cyrillic", "english")  # the cycle of the layout key
+CONTACT_LAYOUT = "contact"  # digits and "@" on the first rows, for a phone number or an e-mail address
 MIN_KEY_PX = 88
 ROW_HEIGHT = 96  # a key of 92 px plus the gap
 SPACING = 4
