@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 VENV_PYTHON = VENV / "bin" / "python"
 STAMP = VENV / ".smart-bench-installed"
-EXTRAS = "kiosk,server,test"
+EXTRAS = "kiosk,server,simulation,test"
 
 # Debian packages: Mesa for Kivy's offscreen SDL window; Chromium (and a font with Latin and
 # Cyrillic) for the browser tests of the web pages; espeak-ng for the kiosk's audio guide.

@@ -1,8 +1,11 @@
-"""``python -m hardware``: watch the power controller, or simulate one.
+"""``python -m hardware``: watch the power controller, simulate one, or size a bench.
 
     python -m hardware monitor /dev/ttyUSB0 [/dev/ttyUSB1 ...] [--json] [--commands PORT]
     python -m hardware simulate [--speed N] [--weather sunny|cloudy|dark] [--fault KIND] ...
     python -m hardware demo [--speed N]      # a simulated controller watched by the monitor
+    python -m hardware sizing --municipality NAME --dark-days N [--profile FILE]
+
+The simulator and the sizing need pvlib (the ``simulation`` extra); ``monitor`` does not.
 """
 from __future__ import annotations
 
@@ -16,9 +19,13 @@ import threading
 import time
 from typing import Callable, TextIO
 
+from hardware.climate import TOWNS, WEATHERS, town
+from hardware.commands import SWITCHABLE_PORTS
 from hardware.link import LinkError, PowerMonitor
-from hardware.simulator import FAULTS, UNPLUG_S, WEATHERS, BenchModel, FaultPlan, PtySimulator
-from hardware.status import SWITCHABLE_PORTS, PowerStatus
+from hardware.profiles import ProfileError, load_profile
+from hardware.simulator import FAULTS, UNPLUG_S, BenchModel, FaultPlan, PtySimulator
+from hardware.sizing import report, size
+from hardware.status import PowerStatus
 
 log = logging.getLogger("hardware")
 
@@ -213,7 +220,12 @@ def run_monitor(ports: list[str], *, as_json: bool = False, command_port: str | 
 # --- simulate and demo --------------------------------------------------------------------------
 
 def _start_simulator(args: argparse.Namespace) -> PtySimulator:
-    model = BenchModel(weather=args.weather, start_hour=args.start_hour, seed=args.seed)
+    try:
+        profile = load_profile(args.profile)
+        model = BenchModel(weather=args.weather, start_hour=args.start_hour, seed=args.seed,
+                           municipality=args.municipality, day_of_year=args.day_of_year, profile=profile)
+    except (ProfileError, ValueError) as error:
+        raise UsageError(str(error)) from None
     faults = FaultPlan(tuple(args.fault), args.fault_rate, args.unplug_seconds)
     try:
         simulator = PtySimulator(model, speed=args.speed, link_path=args.link, faults=faults,
@@ -243,7 +255,24 @@ def run_demo(args: argparse.Namespace) -> int:
         simulator.stop()
 
 
+def run_sizing(args: argparse.Namespace) -> int:
+    try:
+        profile = load_profile(args.profile)
+        where = town(args.municipality)
+    except (ProfileError, ValueError) as error:
+        raise UsageError(str(error)) from None
+    print("\n".join(report(size(where, args.dark_days, profile))))
+    return 0
+
+
 # --- the command line ---------------------------------------------------------------------------
+
+def _day_count(text: str) -> int:
+    value = int(text)
+    if not 0 <= value <= 30:
+        raise argparse.ArgumentTypeError("must be 0-30")
+    return value
+
 
 def _positive(text: str) -> float:
     value = float(text)
@@ -271,6 +300,11 @@ def _simulation_options(parser: argparse.ArgumentParser, *, speed: float) -> Non
                         help="chance of a fault per second of blocks (default 0.1)")
     parser.add_argument("--unplug-seconds", type=float, default=UNPLUG_S, metavar="S",
                         help=f"how long an unplug lasts (default {UNPLUG_S:g})")
+    parser.add_argument("--municipality", default="Zavidovići", metavar="NAME",
+                        help="the town whose sun and climate to simulate (default Zavidovići)")
+    parser.add_argument("--day-of-year", type=int, default=135, metavar="N",
+                        help="the calendar day of the simulation's first day, 1-365 (default 135, mid-May)")
+    parser.add_argument("--profile", metavar="FILE", help="a hardware profile (default: the default bench)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -304,6 +338,17 @@ def build_parser() -> argparse.ArgumentParser:
                     "'USB3 off' and Enter to switch a port. Ctrl-C quits.")
     _simulation_options(demo, speed=60.0)
     demo.add_argument("--json", action="store_true", help="print JSON lines instead of the table")
+
+    sizing = commands.add_parser(
+        "sizing", help="the panel and battery a bench needs in a town",
+        description="Print the panel (Wp, tilt) and battery (Ah, chemistry) a bench in MUNICIPALITY needs to "
+                    "keep the kiosk available in daylight through N dark December days, and what the profile "
+                    "achieves there. See docs/energy.md.")
+    sizing.add_argument("--municipality", required=True, metavar="NAME",
+                        help=f"one of: {', '.join(TOWNS)} (diacritics optional)")
+    sizing.add_argument("--dark-days", type=_day_count, required=True, metavar="N",
+                        help="dark (overcast, foggy) December days in a row to get through, 0-30")
+    sizing.add_argument("--profile", metavar="FILE", help="a hardware profile (default: the default bench)")
     return parser
 
 
@@ -321,6 +366,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_monitor(args.ports, as_json=args.json, command_port=args.commands)
         if args.command == "simulate":
             return run_simulate(args)
+        if args.command == "sizing":
+            return run_sizing(args)
         return run_demo(args)
     except UsageError as error:
         parser.error(str(error))  # exits with status 2

@@ -22,8 +22,9 @@ from typing import Callable, Mapping, Sequence
 
 import serial
 
+from hardware.commands import Command, SetPort, encode
 from hardware.protocol import BlockParser
-from hardware.status import SWITCHABLE_PORTS, LinkStats, PowerStatus
+from hardware.status import LinkStats, PowerStatus
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +71,7 @@ def open_port(port: str) -> serial.SerialBase:
 
 def format_command(port: str, on: bool) -> bytes:
     """The port board's command line, ``SET <PORT> <ON|OFF>\\n``."""
-    if port not in SWITCHABLE_PORTS:
-        raise ValueError(f"unknown port {port!r}; switchable ports are {', '.join(SWITCHABLE_PORTS)}")
-    return f"SET {port} {'ON' if on else 'OFF'}\n".encode("ascii")
+    return encode(SetPort(port, on))
 
 
 class Link:
@@ -134,9 +133,13 @@ class Link:
 
     def send_command(self, port: str, on: bool) -> None:
         """Switch a port on the port board: ``SET <PORT> <ON|OFF>``; the next block shows it."""
+        self.send(SetPort(port, on))
+
+    def send(self, command: Command) -> None:
+        """Send one port-board command (``hardware.commands``); the next block shows its effect."""
         if not self.accepts_commands:
             raise CommandsNotAccepted(f"{self.name} is not configured to accept commands")
-        line = format_command(port, on)
+        line = encode(command)
         with self._lock:
             if self._serial is None:
                 raise LinkError(f"{self.name} is not connected")
@@ -272,9 +275,13 @@ class PowerMonitor:
 
     def set_port(self, port: str, on: bool) -> None:
         """Send a port command to the link that accepts commands."""
+        self.send(SetPort(port, on))
+
+    def send(self, command: Command) -> None:
+        """Send any port-board command (dim, hibernate, charge limit) to the link that accepts them."""
         for link in self.links.values():
             if link.accepts_commands:
-                link.send_command(port, on)
+                link.send(command)
                 return
         raise CommandsNotAccepted("no link is configured to accept commands")
 

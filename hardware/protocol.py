@@ -310,6 +310,14 @@ def _door(raw: str) -> str:
     return raw.lower()
 
 
+def _one_of(*names: str) -> Callable[[str], str]:
+    def convert(raw: str) -> str:
+        if raw.upper() not in names:
+            raise ValueError(raw)
+        return raw.lower()
+    return convert
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """How one label reads: its name in the merged status and its conversion from the raw text."""
@@ -347,6 +355,13 @@ FIELD_SPECS: dict[str, FieldSpec] = {
     "TBAT": FieldSpec("battery_temp_c", _TENTH),
     "TENC": FieldSpec("enclosure_temp_c", _TENTH),
     "DOOR": FieldSpec("door", _door),
+    "ROUTER": FieldSpec("router_on", _on_off),
+    "LDIM": FieldSpec("light_level_pct", _UNIT),
+    "CHG": FieldSpec("charging_allowed", _one_of("ON", "OFF", "COLD")),
+    "HIB": FieldSpec("hibernation", _one_of("OFF", "PENDING", "ON")),
+    "WAKE": FieldSpec("wake_in_s", _UNIT),
+    "CE": FieldSpec("consumed_ah", _MILLI),
+    "TTG": FieldSpec("time_to_go_min", _UNIT),
 }
 CHARGING_PORTS: tuple[str, ...] = tuple(f"USB{n}" for n in range(1, 9)) + ("QI1", "QI2")
 for _port in CHARGING_PORTS:

@@ -10,10 +10,8 @@ from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from hardware.commands import SWITCHABLE_PORTS  # noqa: F401 - where the link and the CLI find it
 from hardware.protocol import CHARGING_PORTS, FIELD_SPECS, Value, decode_value
-
-# Ports the port board switches with "SET <PORT> <ON|OFF>".
-SWITCHABLE_PORTS: tuple[str, ...] = CHARGING_PORTS + ("LIGHT",)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from hardware.link import PowerMonitor
 from kiosk.core.config import Config
 from kiosk.core.energy import EnergyPolicy, detect_backlight
+from kiosk.core.energy_state import load_state
 from kiosk.core.speech import Speaker
 from kiosk.core.store import BenchStore
 from kiosk.core.sync import SyncClient, SyncFailed
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from kiosk.ui.app import KioskApp
 
 log = logging.getLogger(__name__)
+
+HIBERNATE_EXIT_STATUS = 75  # the kiosk stopped for a controlled hibernation: power the computer down
 
 
 def open_power_monitor(config: Config) -> PowerMonitor | None:
@@ -49,18 +52,36 @@ def run_kiosk(config: Config, *, fullscreen: bool,
         if monitor is not None:
             cleanup.callback(monitor.close)
         store = cleanup.enter_context(BenchStore(config.store_path))
-        sync = SyncClient(config) if config.token else None  # the App stops it when it stops
+        energy = energy_policy(config)
+        # The plan goes to the server in every health report (the fleet dashboard shows it).
+        sync = SyncClient(config, health=lambda: {"energy_plan": energy.report()}) if config.token else None
         speech = Speaker()  # the audio guide's voice on the bench's audio output
         cleanup.callback(speech.close)
         app = KioskApp(Services(config=config, store=store, translator=Translator(config.languages),
-                                energy=EnergyPolicy(config.energy), backlight=detect_backlight(),
-                                monitor=monitor, sync=sync, speech=speech))
+                                energy=energy, backlight=detect_backlight(), monitor=monitor, sync=sync,
+                                speech=speech))
         if on_start is not None:
             on_start(app)
         if sync is not None:
             sync.start()
         app.run()
+    if app.hibernating:
+        log.info("hibernating: exit status %d asks the system to power down", HIBERNATE_EXIT_STATUS)
+        return HIBERNATE_EXIT_STATUS
     return 0
+
+
+def energy_policy(config: Config) -> EnergyPolicy:
+    """The energy policy for this bench's hardware, picking up the state a hibernation saved."""
+    energy = EnergyPolicy(config.energy, profile=config.hardware_profile)
+    state = load_state(config.data_dir, energy.clock())
+    if state is not None:
+        try:
+            energy.restore(state)
+        except (KeyError, TypeError, ValueError) as error:  # a state from another version
+            log.warning("ignoring the saved energy state: %s", error)
+            energy = EnergyPolicy(config.energy, profile=config.hardware_profile)
+    return energy
 
 
 def run_sync_once(config: Config) -> int:

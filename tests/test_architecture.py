@@ -128,3 +128,18 @@ def test_allowed_imports_are_not_flagged() -> None:
     assert [p for rule in RULES for p in violations(rule, "kiosk.core.energy", "from hardware import status\n")] == []
     assert [p for rule in RULES for p in violations(
         rule, "sync_server.web.phone", "from ..services import public\nx = public.page(db, 'select your town')\n")] == []
+
+
+def test_test_modules_have_unique_names() -> None:
+    """Test folders without __init__.py share one module namespace: two test_x.py there stop
+    pytest's collection of the whole suite."""
+    tests = ROOT / "tests"
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted(tests.rglob("test_*.py")):
+        if (path.parent / "__init__.py").exists():
+            continue
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
+        seen[path.name] = path
+    assert clashes == []

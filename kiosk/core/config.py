@@ -15,15 +15,19 @@ looks like this (all keys optional)::
     data_dir = "/var/lib/smart-bench"
     photo_cache_mb = 64                 # initiatives' photos kept in the store; oldest unused go first
 
-    [energy]                            # see kiosk.core.energy.EnergyThresholds
-    saver_enter_pct = 40
-    saver_leave_pct = 50
-    critical_enter_pct = 20
-    critical_leave_pct = 30
-    min_dwell_s = 600
+    hardware_profile = "/etc/smart-bench/profile.toml"  # panel, battery, loads (default: the default bench)
+
+    [energy]                            # see kiosk.core.energy.EnergyThresholds and docs/energy.md
+    hibernate_pct = 35                  # the hibernation floor (default: AGM 35, LiFePO4 20)
+    reserve_pct = 10
+    relax_margin_pct = 5
+    resume_margin_pct = 5
+    min_dwell_s = 3600
     stale_after_s = 300
-    empty_v = 11.8                      # battery voltage at 0 % / 100 %, used when SOC is missing
-    full_v = 12.85
+    wake_hour = 12
+    wake_sync_s = 900
+    hibernate_grace_s = 60
+    latitude = 44.0
 
 Environment variables override the file, one per key, named ``SMART_BENCH_`` + the key in upper
 case, with the table as a prefix for ``[energy]`` keys:
@@ -47,6 +51,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from hardware.profiles import DEFAULT_PROFILE, HardwareProfile, load_profile
 from kiosk.core.energy import EnergyThresholds
 from kiosk.core.pin import parse_pin_hash
 
@@ -79,6 +84,7 @@ class Config:
     idle_timeout_s: float = 90.0
     diagnostics_pin_hash: str = DEMO_PIN_HASH
     energy: EnergyThresholds = EnergyThresholds()
+    hardware_profile: HardwareProfile = DEFAULT_PROFILE
     data_dir: Path = Path.home() / ".local" / "share" / "smart-bench"
     photo_cache_mb: float = 64.0
     # Where the values came from, for the diagnostics screen (which words it in the reader's language).
@@ -194,6 +200,7 @@ _TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "diagnostics_pin_hash": _pin_hash,
     "data_dir": lambda value: Path(_text(value)).expanduser(),
     "photo_cache_mb": _positive_number,
+    "hardware_profile": lambda value: load_profile(Path(_text(value)).expanduser()),
 }
 _ENERGY_KEYS = tuple(spec.name for spec in fields(EnergyThresholds))
 

@@ -19,9 +19,11 @@ from kivy.lang import Builder
 from kivy.properties import BooleanProperty, DictProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.screenmanager import NoTransition, ScreenManager
 
+from hardware.commands import Command, SetPort
 from hardware.status import PowerStatus
 from kiosk.core.config import Config
 from kiosk.core.energy import Backlight, EnergyPolicy, NullBacklight
+from kiosk.core.energy_state import save_state
 from kiosk.core.pin import check_pin
 from kiosk.core.session import Session
 from kiosk.core.store import BenchStore, telemetry_sample
@@ -65,6 +67,7 @@ class KioskApp(App):
     power = ObjectProperty(PowerStatus())
     sync_state = ObjectProperty(None, allownone=True)
     energy_mode = StringProperty("normal")
+    hibernating = BooleanProperty(False)  # the energy plan stopped the App to hibernate the bench
     store_version = NumericProperty(0)  # bumps when synced data changed: lists reload
     ports = DictProperty()
     section = StringProperty("")  # the top bar's tab marked as current
@@ -211,8 +214,18 @@ class KioskApp(App):
         self.frames.set_active_fps(plan.max_fps)
         if self.services.sync is not None:
             self.services.sync.set_interval(plan.sync_interval_s)
-        for port, on in change.port_commands:
-            self.switch_port(port, on)
+        for command in change.commands:
+            self.send_to_board(command)
+        if change.hibernate is not None:
+            self.hibernate()
+
+    def hibernate(self) -> None:
+        """The energy plan hibernates the bench: keep its state for the wake and stop cleanly;
+        the composition root then exits with HIBERNATE_EXIT_STATUS so that the system powers
+        down before the port board cuts the power (docs/operations.md, docs/energy.md)."""
+        save_state(self.config_.data_dir, self.services.energy.state())
+        self.hibernating = True
+        self.stop()
 
     def _record_telemetry(self, status: PowerStatus) -> None:
         """Keep a sample for the sync client to upload, once the controller has said anything."""
@@ -220,16 +233,23 @@ class KioskApp(App):
         if status.frames_ok == 0 or now - self._telemetry_at < TELEMETRY_EVERY_S:
             return
         self._telemetry_at = now
-        self.store.add_telemetry([telemetry_sample(status, datetime.now(timezone.utc))])
+        sample = telemetry_sample(status, datetime.now(timezone.utc))
+        estimate = self.services.energy.estimate
+        if estimate.pct is not None and estimate.source != "voltage":
+            sample["soc_pct"] = estimate.pct  # the shunt's, or the kiosk's own count: better than a board's guess
+        self.store.add_telemetry([sample])
 
     def switch_port(self, port: str, on: bool) -> bool:
+        return self.send_to_board(SetPort(port, on))
+
+    def send_to_board(self, command: Command) -> bool:
         monitor = self.services.monitor
         if monitor is None:
             return False
         try:
-            monitor.set_port(port, on)
+            monitor.send(command)
         except Exception as error:  # the link may be down; the maintainer sees the port state
-            log.warning("cannot switch %s: %s", port, error)
+            log.warning("cannot send %r: %s", command.line(), error)
             return False
         return True
 

@@ -5,7 +5,7 @@ about a person."""
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -48,7 +48,7 @@ class MonthFigures:
                 self.open, self.median_hours_to_decision, self.supports, self.actions]
 
 
-def monthly_summary(db: Database, municipalities: Sequence[str], month_of: Any) -> list[MonthFigures]:
+def monthly_summary(db: Database, municipalities: Sequence[str], month_of: Callable[[str], str]) -> list[MonthFigures]:
     """Figures per (month, municipality), newest month first. An idea counts in the month it
     arrived, with the state it has now; `month_of` turns a stored UTC time into a local "YYYY-MM"."""
     marks = ", ".join("?" for _ in municipalities) or "NULL"

@@ -18,6 +18,7 @@ from ..clock import utcnow
 from ..db import municipality_slugs
 from ..services import fleet
 from ..services.fleet import BenchState, Sample
+from ..fleet import energy as fleet_energy
 from ..fleet import metrics as fleet_metrics
 from ..fleet.alerts import KINDS, Alert, alerts_for, worst_first_key
 from ..fleet.charts import LOCAL_TIME, Series, line_chart
@@ -60,7 +61,8 @@ def fleet_page(request: Request, only: str = "", municipality: str = "", page: i
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     return render(request, "fleet/index.html", {
-        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now)) for bench, alerts in shown],
+        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now), fleet_energy.plan(bench.health))
+                 for bench, alerts in shown],
         "names": municipality_slugs(db), "counts": counts, "total": total, "alerting": alerting,
         "matching": len(rows), "only": only, "municipality": municipality, "page": page, "pages": pages,
     })
@@ -108,6 +110,7 @@ def bench_page(request: Request, bench_id: str, user: User = Depends(require_rol
         "history": episodes[:HISTORY_SHOWN], "history_total": len(episodes),
         "since": _seconds_since(bench.last_contact_at, now), "names": municipality_slugs(db),
         "charts": _charts(samples, now, language(request)), "zone": LOCAL_TIME,
+        "plan": fleet_energy.plan(bench.health), "usage": fleet_energy.port_usage(samples),
     })
 
 

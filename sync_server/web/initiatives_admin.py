@@ -19,7 +19,7 @@ from ..services.initiatives import (TEXT_FIELDS, TRANSITIONS, complete_initiativ
 from ..services.logins import User
 from ..services.public import add_update, updates
 from . import photos
-from .context import database
+from .context import database, settings
 from .guards import NOT_FOUND, in_scope, run, scope
 from .sessions import WebError, require_role, verify_csrf
 from .templating import language, render
@@ -114,6 +114,7 @@ def _edit_context(request: Request, user: User, initiative: dict[str, Any], erro
         **_form_context(request, user, initiative, error), **_view(request, initiative),
         "moves": [m for m in MOVES if m in TRANSITIONS.get(initiative["status"], ())], "updates": updates(db, initiative["id"]),
         "trail": audit.history(db, "initiative", initiative["id"]), "photos": initiative["photos"],
+        "photo_mb": f"{settings(request).max_photo_bytes / (1 << 20):g}",
         "municipality_name": municipality_slugs(db).get(initiative["municipality"] or "")}
 
 

@@ -21,7 +21,7 @@ from .sessions import WebError, current_user
 router = APIRouter(prefix="/photos")
 _NAME = re.compile(r"^([0-9a-f-]{36})(-thumb)?\.jpg$")
 REFUSALS = {
-    "too_large": N_("The photo is larger than 10 MB. Please choose a smaller one."),
+    "too_large": N_("The photo is larger than %(mb)s MB. Please choose a smaller one."),
     "not_an_image": N_("This file is not a photo: choose a JPEG, PNG or WebP image."),
     "unsupported_format": N_("This file is not a photo: choose a JPEG, PNG or WebP image."),
     "broken": N_("This image is damaged or incomplete."),

@@ -46,7 +46,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
 
 @pytest.fixture
 def simulator(tmp_path) -> Iterator[PtySimulator]:
-    with PtySimulator(BenchModel(seed=11, start_hour=11), speed=10,
+    with PtySimulator(BenchModel(seed=11, start_hour=11, soc_source="shunt"), speed=10,  # a BMV sends CE, TTG
                       link_path=str(tmp_path / "bench-power")) as simulator:
         yield simulator
 

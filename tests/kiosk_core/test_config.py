@@ -20,7 +20,7 @@ def test_without_a_file_the_demo_defaults_apply() -> None:
     assert config.languages[0] == config.default_language == "bs"
     assert config.server_url.startswith("http")
     assert check_pin("0000", config.diagnostics_pin_hash)
-    assert config.energy.saver_enter_pct == 40 and config.energy.critical_enter_pct == 20
+    assert config.energy.hibernate_pct is None and config.energy.reserve_pct == 10  # the chemistry's floor
 
 
 def test_a_full_file_is_read(tmp_path: Path) -> None:
@@ -36,15 +36,15 @@ idle_timeout_s = 120
 data_dir = "/var/lib/smart-bench"
 
 [energy]
-saver_enter_pct = 35
+reserve_pct = 15
 min_dwell_s = 900
 """)
     config = load_config(path, environ={})
     assert config.bench_id == "zepce-02" and config.server_url == "https://klupe.example.ba"
     assert config.serial_ports == (SerialPort("/dev/bench-mppt", False), SerialPort("/dev/bench-ports", True))
     assert config.default_language == "sr" and config.idle_timeout_s == 120
-    assert config.energy.saver_enter_pct == 35 and config.energy.min_dwell_s == 900
-    assert config.energy.saver_leave_pct == 50  # untouched keys keep their defaults
+    assert config.energy.reserve_pct == 15 and config.energy.min_dwell_s == 900
+    assert config.energy.relax_margin_pct == 5  # untouched keys keep their defaults
     assert str(config.store_path) == "/var/lib/smart-bench/bench.sqlite3"
     assert "s3cret" not in repr(config)
 
@@ -62,8 +62,8 @@ def test_environment_variables_override_the_file(tmp_path: Path) -> None:
     ('bench_id = "a"\n\nlanguages = ["bs", "de"]\n', ["'languages'", "line 3", "de"]),
     ('idle_timeout_s = -5\n', ["'idle_timeout_s'", "line 1", "positive"]),
     ('server_url = "klupe.example.ba"\n', ["'server_url'", "http"]),
-    ('[energy]\nsaver_enter_pct = "lots"\n', ["'energy.saver_enter_pct'", "line 2"]),
-    ('[energy]\nsaver_enter_pct = 60\n', ["[energy]", "saver_leave_pct"]),
+    ('[energy]\nreserve_pct = "lots"\n', ["'energy.reserve_pct'", "line 2"]),
+    ('[energy]\nreserve_pct = 48\n', ["[energy]", "reserve_pct"]),
     ('serial_ports = ["/dev/a"]\ncommand_ports = ["/dev/b"]\n', ["command_ports", "/dev/b"]),
     ('diagnostics_pin_hash = "1234"\n', ["diagnostics_pin_hash", "hash-pin"]),
     ('bench-id = "x"\n', ["unknown key 'bench-id'"]),
@@ -95,3 +95,14 @@ def test_pin_hashes_are_salted_and_check_only_the_right_pin() -> None:
     assert check_pin("4711", first) and check_pin("4711", second)
     assert not check_pin("4712", first) and not check_pin("0000", first)
     assert not check_pin("0000", "garbage") and check_pin("0000", DEMO_PIN_HASH)
+
+
+def test_a_hardware_profile_is_read_and_a_bad_one_named(tmp_path: Path) -> None:
+    profile = tmp_path / "lithium.toml"
+    profile.write_text('chemistry = "lifepo4"\nbattery_ah = 150.0\n')
+    config = load_config(write(tmp_path, f'hardware_profile = "{profile}"\n'), environ={})
+    assert config.hardware_profile.chemistry == "lifepo4" and config.hardware_profile.battery_ah == 150.0
+    assert load_config(None, environ={}).hardware_profile.chemistry == "agm"
+    profile.write_text('battery_ah = "big"\n')
+    with pytest.raises(ConfigError, match="hardware_profile.*battery_ah must be a number"):
+        load_config(write(tmp_path, f'hardware_profile = "{profile}"\n'), environ={})

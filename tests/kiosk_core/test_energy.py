@@ -1,111 +1,213 @@
-"""The energy policy: modes with hysteresis and dwell, what they ask of the kiosk, and the backlight."""
+"""The energy policy: a plan over the shedding ladder, made hourly; it sheds in order, never flaps,
+hibernates in a controlled way and resumes after the wake; and the screen's backlight."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from hardware.protocol import CHARGING_PORTS
+from hardware.commands import ChargeMinTemp, DimLight, Hibernate, SetPort
+from hardware.profiles import DEFAULT_PROFILE, load_profile
 from hardware.status import PowerStatus
-from kiosk.core.energy import (CRITICAL, NORMAL, PLANS, SAVER, EnergyPolicy, EnergyThresholds, NullBacklight,
-                               SysfsBacklight, battery_level_pct, detect_backlight)
+from kiosk.core.energy import (LOCAL_ZONE, EnergyPolicy, EnergyThresholds, NullBacklight, SysfsBacklight,
+                               detect_backlight)
+from kiosk.core.energy_plan import (FULL, HIBERNATION, LIGHT_DIMMED, NIGHT_HIBERNATION, PLANS, RUNGS, SCREEN_DARK,
+                                    USB_QUOTA, daily_need_wh)
 
-THRESHOLDS = EnergyThresholds(min_dwell_s=600)
-
-
-def status(soc_pct: float | None = None, *, volts: float | None = None, charge_state: int = 0,
-           at: float = 0.0) -> PowerStatus:
-    fields = {"CS": str(charge_state)}
-    if soc_pct is not None:
-        fields["SOC"] = str(round(soc_pct * 10))
-    if volts is not None:
-        fields["V"] = str(round(volts * 1000))
-    return PowerStatus().with_block("test", fields, at=at)
+PROFILES = Path(__file__).resolve().parents[2] / "hardware" / "profiles"
 
 
-def policy_in(mode: str) -> EnergyPolicy:
-    return EnergyPolicy(THRESHOLDS, mode=mode)
+class Clock:
+    """The local wall clock of a test: set by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
 
 
-@pytest.mark.parametrize("mode, soc, expected", [
-    (NORMAL, 40.0, NORMAL), (NORMAL, 39.9, SAVER), (NORMAL, 19.9, CRITICAL),
-    (SAVER, 40.0, SAVER), (SAVER, 50.0, SAVER), (SAVER, 50.1, NORMAL), (SAVER, 20.0, SAVER), (SAVER, 19.9, CRITICAL),
-    (CRITICAL, 25.0, CRITICAL), (CRITICAL, 30.0, CRITICAL), (CRITICAL, 30.1, SAVER), (CRITICAL, 80.0, NORMAL),
-])
-def test_hysteresis_edges(mode: str, soc: float, expected: str) -> None:
-    policy = policy_in(mode)
-    policy.update(status(soc), now=0.0)
-    assert policy.mode == expected
+def december(hour: float, day: int = 10) -> datetime:
+    return datetime(2026, 12, day, tzinfo=LOCAL_ZONE) + timedelta(hours=hour)
 
 
-def test_while_the_sun_charges_the_bench_stays_bright_but_still_protects_the_battery() -> None:
-    policy = policy_in(NORMAL)
-    assert policy.update(status(35.0, charge_state=3), now=0.0) is None and policy.mode == NORMAL
-    assert policy.update(status(19.0, charge_state=3, at=1.0), now=1.0).mode == CRITICAL
+def shunt_status(soc_pct: float, at: float, *, temp_c: float = 5.0, amps: float = -0.5,
+                 yield_today_kwh: float = 0.0, charge_state: int = 0) -> PowerStatus:
+    """A bench with a BMV: its SOC (with CE beside it) is taken as it is."""
+    status = PowerStatus().with_block("mppt", {"V": "12400", "I": str(round(amps * 1000)), "CS": str(charge_state),
+                                               "H19": "500", "H20": str(round(yield_today_kwh * 100)), "H22": "5"},
+                                      at=at)
+    status = status.with_block("bmv", {"SOC": str(round(soc_pct * 10)), "CE": "-20000"}, at=at)
+    return status.with_block("ports", {"TBAT": str(round(temp_c * 10)), "USB1": "ON", "QI1": "ON"}, at=at)
 
 
-def test_a_mode_is_kept_for_the_minimum_dwell_time() -> None:
-    policy = policy_in(NORMAL)
-    assert policy.update(status(39.0, at=1000.0), now=1000.0).mode == SAVER
-    assert policy.update(status(60.0, at=1599.0), now=1599.0) is None and policy.mode == SAVER
-    change = policy.update(status(60.0, at=1600.0), now=1600.0)
-    assert (change.previous, change.mode) == (SAVER, NORMAL)
+def run_hours(policy: EnergyPolicy, clock: Clock, socs: list[float], *, step_min: int = 10):
+    """Feed one SOC per hour (in steps of ``step_min``); return (rung after each step, changes)."""
+    rungs, changes, now = [], [], 0.0
+    for soc in socs:
+        for _ in range(60 // step_min):
+            clock.now += timedelta(minutes=step_min)
+            now += step_min * 60.0
+            change = policy.update(shunt_status(soc, now), now)
+            if change is not None:
+                changes.append(change)
+            rungs.append(policy.rung)
+    return rungs, changes
 
 
-def test_a_noisy_reading_around_a_threshold_changes_the_mode_once() -> None:
-    policy, changes = policy_in(NORMAL), []
-    for minute in range(24 * 60):
-        soc = 40.0 + (3.0 if minute % 2 else -3.0)  # a jittery gauge swinging 37-43 %
-        change = policy.update(status(soc, at=minute * 60.0), now=minute * 60.0)
-        if change:
-            changes.append(change)
-    assert [(c.previous, c.mode) for c in changes] == [(NORMAL, SAVER)]
+def test_each_rung_of_the_ladder_saves_energy_and_keeps_what_the_rungs_above_shed() -> None:
+    needs = [daily_need_wh(DEFAULT_PROFILE, rung, 7.5, 16.2, 30.0) for rung in range(len(RUNGS))]
+    assert needs == sorted(needs, reverse=True) and len(set(needs)) == len(needs), needs
+    for shallower, deeper in zip(PLANS, PLANS[1:]):
+        assert deeper.backlight_pct <= shallower.backlight_pct and deeper.usb_share <= shallower.usb_share
+        assert deeper.light_pct <= shallower.light_pct and deeper.max_fps <= shallower.max_fps
+        assert deeper.sync_interval_s >= shallower.sync_interval_s
+        for kept in ("screen_off_when_idle", "router_scheduled", "light_off_late"):
+            assert getattr(deeper, kept) >= getattr(shallower, kept), (deeper.name, kept)
+        assert deeper.qi_on <= shallower.qi_on
+    assert PLANS[FULL].mode == "normal" and PLANS[HIBERNATION].mode == "hibernate"
 
 
-def test_critical_switches_the_charging_ports_off_and_leaving_it_switches_them_back_on() -> None:
-    policy = policy_in(NORMAL)
-    entering = policy.update(status(15.0), now=0.0)
-    assert entering.port_commands == tuple((port, False) for port in CHARGING_PORTS)
-    assert not entering.plan.usb_ports_on and entering.plan.screen_off_when_idle
-    assert policy.update(status(35.0, at=700.0), now=700.0).port_commands == tuple((port, True) for port in CHARGING_PORTS)
-    assert policy.update(status(60.0, at=1400.0), now=1400.0).port_commands == ()  # saver -> normal: ports already on
+def test_a_falling_battery_walks_down_the_ladder_in_order_with_what_each_rung_commands() -> None:
+    clock = Clock(december(7.0))
+    policy = EnergyPolicy(clock=clock)
+    socs = [95.0 - 1.5 * hour for hour in range(44)]  # 95 % down to 30 %: below the 35 % AGM floor
+    rungs, changes = run_hours(policy, clock, socs)
+    visited = list(dict.fromkeys(rungs))
+    assert visited == sorted(visited), [RUNGS[r] for r in visited]  # never back up while it falls
+    assert len(visited) >= 4 and visited[-1] == HIBERNATION, [RUNGS[r] for r in visited]
+    sent = [command for change in changes for command in change.commands]
+    first = {rung: rungs.index(rung) for rung in visited}
+    if USB_QUOTA in first or LIGHT_DIMMED in first:
+        assert SetPort("QI1", False) in sent  # wireless pads are the first thing to go
+    assert DimLight(40) in sent and DimLight(100) not in sent[sent.index(DimLight(40)):]
+    hibernate = next(change for change in changes if change.hibernate and change.plan.rung == HIBERNATION)
+    # Asleep before the floor if the plan sees it coming, at the latest when the floor is reached.
+    assert hibernate.reason in ("short_forecast", "below_floor") and hibernate.level_pct < 45.0
+    # Asked to wake at midday (the next one, more than half an hour ahead), after a grace to stop cleanly.
+    order = hibernate.hibernate
+    wake = december(7.0) + timedelta(seconds=hibernate.at + order.wake_after_s)  # the clock ran with ``now``
+    assert order.grace_s == 60 and (wake.hour, wake.minute) == (12, 0) and order.wake_after_s > 1800
+    assert DimLight(10) in hibernate.commands  # the light stays, at 10 %, while the kiosk sleeps
+    assert policy.report()["rung_name"] == "hibernation" and policy.report()["floor_pct"] == 35.0
 
 
-def test_plans_save_more_the_lower_the_battery() -> None:
-    normal, saver, critical = PLANS[NORMAL], PLANS[SAVER], PLANS[CRITICAL]
-    assert normal.backlight_pct > saver.backlight_pct > critical.backlight_pct > 0
-    assert normal.max_fps > saver.max_fps > critical.max_fps
-    assert normal.sync_interval_s < saver.sync_interval_s < critical.sync_interval_s
-    assert normal.usb_ports_on and saver.usb_ports_on and not critical.usb_ports_on
+def test_a_jittery_gauge_never_makes_the_plan_flap() -> None:
+    clock = Clock(december(9.0))
+    policy = EnergyPolicy(clock=clock)
+    socs = [60.0 + (4.0 if hour % 2 else -4.0) for hour in range(48)]
+    rungs, _ = run_hours(policy, clock, socs, step_min=5)
+    steps = [(a, b) for a, b in zip(rungs, rungs[1:]) if a != b]
+    assert len(steps) <= 6, [(RUNGS[a], RUNGS[b]) for a, b in steps]
+    # Shedding less goes one rung at a time, never sooner than an hour after the last change.
+    changed_at = [i for i, (a, b) in enumerate(zip(rungs, rungs[1:])) if a != b]
+    for (i, j) in zip(changed_at, changed_at[1:]):
+        if rungs[j + 1] < rungs[j]:
+            assert rungs[j] - rungs[j + 1] == 1 and (j - i) * 5 >= 60
 
 
-def test_without_soc_the_battery_voltage_decides() -> None:
-    assert battery_level_pct(status(volts=12.85), 0.0, THRESHOLDS) == 100.0
-    assert battery_level_pct(status(volts=11.5), 0.0, THRESHOLDS) == 0.0
-    policy = policy_in(NORMAL)
-    assert policy.update(status(volts=11.95), now=0.0).mode == CRITICAL  # about 14 %
+def test_below_the_floor_it_hibernates_at_once_and_a_wake_with_sun_resumes() -> None:
+    clock = Clock(december(17.0))
+    policy = EnergyPolicy(clock=clock)
+    policy.update(shunt_status(40.0, 0.0), 0.0)  # running for an hour already
+    clock.now += timedelta(hours=1)
+    change = policy.update(shunt_status(33.0, 3600.0), 3600.0)
+    assert change.hibernate is not None and policy.rung == HIBERNATION and change.reason == "below_floor"
+    state = policy.state()
+    # The board cuts the computer; at the wake (the next midday) a fresh process restores the state.
+    clock.now += timedelta(seconds=change.hibernate.wake_after_s)
+    woken = EnergyPolicy(clock=clock)
+    woken.restore(state)
+    assert woken.rung == HIBERNATION
+    change = woken.update(shunt_status(52.0, 10.0, charge_state=3, amps=6.0, yield_today_kwh=0.1), 10.0)
+    assert change is not None
+    assert woken.rung <= NIGHT_HIBERNATION and change.reason == "resumed"
+    assert change.hibernate is None
 
 
-def test_while_charging_the_voltage_means_nothing_until_absorption() -> None:
-    bulk = status(volts=13.9, charge_state=3)
-    assert battery_level_pct(bulk, 0.0, THRESHOLDS) is None
-    policy = policy_in(CRITICAL)
-    assert policy.update(bulk, now=0.0) is None and policy.mode == CRITICAL
-    assert policy.update(status(volts=14.4, charge_state=4, at=1.0), now=1.0).mode == NORMAL
+def test_a_wake_with_the_battery_still_low_syncs_briefly_and_sleeps_until_the_next_midday() -> None:
+    clock = Clock(december(12.0))
+    policy = EnergyPolicy(clock=clock)
+    policy.restore({**EnergyPolicy(clock=clock).state(), "rung": HIBERNATION, "reason": "below_floor"})
+    now, order = 0.0, None
+    while order is None and now < 3600:
+        clock.now += timedelta(minutes=1)
+        now += 60.0
+        change = policy.update(shunt_status(36.0, now), now)
+        order = change.hibernate if change else None
+    assert order is not None and 900 <= now <= 960  # up for the wake's sync window, then asleep again
+    wake = clock.now + timedelta(seconds=order.wake_after_s)
+    assert (wake.day, wake.hour) == (11, 12)
 
 
-def test_stale_readings_are_ignored_and_the_mode_is_held() -> None:
-    policy = policy_in(SAVER)
-    old = status(90.0, at=0.0)
-    assert policy.update(old, now=THRESHOLDS.stale_after_s + 1) is None and policy.mode == SAVER
-    assert policy.update(PowerStatus(), now=0.0) is None and policy.mode == SAVER
+def test_night_hibernation_sleeps_after_dusk_and_wakes_after_sunrise() -> None:
+    clock = Clock(december(16.0))
+    policy = EnergyPolicy(clock=clock, rung=NIGHT_HIBERNATION)
+    now, order = 0.0, None
+    while order is None:
+        clock.now += timedelta(minutes=5)
+        now += 300.0
+        change = policy.update(shunt_status(45.0, now), now)
+        order = change.hibernate if change and policy.rung == NIGHT_HIBERNATION else None
+    assert 16.5 <= clock.now.hour + clock.now.minute / 60 <= 17.0  # half an hour after a 16:1x sunset
+    wake = clock.now + timedelta(seconds=order.wake_after_s)
+    assert wake.day == 11 and 7.5 <= wake.hour + wake.minute / 60 <= 8.5
+
+
+def test_a_lithium_battery_gets_the_cold_rule_sent_to_the_board_once() -> None:
+    clock = Clock(december(9.0))
+    policy = EnergyPolicy(clock=clock, profile=load_profile(PROFILES / "lifepo4.toml"))
+    first = policy.update(shunt_status(70.0, 0.0, temp_c=-3.0), 0.0)
+    assert ChargeMinTemp(0.0) in first.commands and first.commands.index(ChargeMinTemp(0.0)) == 0
+    clock.now += timedelta(minutes=1)
+    later = policy.update(shunt_status(70.0, 60.0, temp_c=-3.0), 60.0)
+    assert later is None or ChargeMinTemp(0.0) not in later.commands
+    agm = EnergyPolicy(clock=clock).update(shunt_status(70.0, 0.0), 0.0)
+    assert not any(isinstance(command, ChargeMinTemp) for command in agm.commands)
+
+
+def test_the_plan_is_reported_as_data_for_telemetry_and_diagnostics() -> None:
+    clock = Clock(december(17.0))
+    policy = EnergyPolicy(clock=clock)
+    assert policy.report() == {}
+    policy.update(shunt_status(80.0, 0.0), 0.0)
+    report = policy.report()
+    assert report["soc_source"] == "shunt" and report["soc_pct"] == 80.0 and report["rung_name"] in RUNGS
+    assert report["harvest_tomorrow_wh"] > 0 and report["need_tonight_wh"] > 0 and report["days_of_autonomy"] > 0
+    assert report["reason"] in ("enough", "short_forecast")
+
+
+def test_stale_readings_hold_the_rung() -> None:
+    clock = Clock(december(10.0))
+    policy = EnergyPolicy(clock=clock, rung=SCREEN_DARK)
+    old = shunt_status(90.0, 0.0)
+    clock.now += timedelta(hours=2)
+    policy.update(old, 7200.0)
+    assert policy.rung == SCREEN_DARK and policy.estimate.pct is None
 
 
 def test_thresholds_that_cannot_work_are_refused() -> None:
-    with pytest.raises(ValueError, match="saver_enter_pct"):
-        EnergyThresholds(saver_enter_pct=55)
-    with pytest.raises(ValueError, match="critical_enter_pct"):
-        EnergyThresholds(critical_enter_pct=45, critical_leave_pct=50)
+    with pytest.raises(ValueError, match="hibernate_pct"):
+        EnergyThresholds(hibernate_pct=2)
+    with pytest.raises(ValueError, match="reserve_pct"):
+        EnergyThresholds(reserve_pct=40, relax_margin_pct=15)
+    with pytest.raises(ValueError, match="wake_hour"):
+        EnergyThresholds(wake_hour=22)
+    with pytest.raises(ValueError, match="rung"):
+        EnergyPolicy(rung=9)
+
+
+def test_hibernate_commands_are_well_formed() -> None:
+    clock = Clock(december(20.0))
+    policy, order, now = EnergyPolicy(clock=clock), None, 0.0
+    while order is None and now <= 1200:  # a kiosk started below the floor syncs first, then sleeps
+        change = policy.update(shunt_status(30.0, now), now)
+        order = change.hibernate if change else None
+        clock.now += timedelta(minutes=1)
+        now += 60.0
+    assert isinstance(order, Hibernate) and 14_000 <= order.resume_mv <= 14_800  # near absorption, temperature-compensated
+    assert Hibernate.line(order) == f"HIBERNATE 60 {order.wake_after_s} {order.resume_mv}"
 
 
 def make_backlight(root: Path, name: str = "10-0045", max_brightness: int = 255) -> Path:

@@ -19,6 +19,7 @@ def test_demo_pin_opens_diagnostics(kiosk):
     screen = kiosk.screen()
     info = screen.ids.info.text
     assert "Verzija aplikacije" in info and "Čeka slanje" in info
+    assert "Energetski plan: –" in info  # no controller in this test, so no plan yet
     ports = list(screen.ids.ports.children)
     kiosk.wait(2.5, step=0.5)  # two refreshes
     assert list(screen.ids.ports.children) == ports, "a refresh changes texts, not widgets"

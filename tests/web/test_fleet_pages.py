@@ -184,3 +184,28 @@ def test_a_bench_with_a_port_fault_then_silent_shows_both_alerts(fleet_web: Web,
     page.screenshot(path=str(artifacts / "fleet-bench-sr.png"), full_page=True)
     phone.close()
     context.close()
+
+
+def test_a_benchs_page_shows_its_plan_for_tonight_and_the_devices_it_charged(fleet_web: Web) -> None:
+    bench_id, token = fleet_web.server.add_bench("nevesinje")
+    start = datetime.now(timezone.utc) - timedelta(hours=2)
+    samples = []
+    for minute in range(0, 120, 5):  # USB1: two phones of 50 minutes at 1 A; USB2 idle all along
+        busy = 10 <= minute < 60 or 70 <= minute < 120
+        ports = {"USB1": {"state": "on", "current_a": 1.0 if busy else 0.0}, "USB2": {"state": "on", "current_a": 0.0}}
+        samples.append({**sample(start + timedelta(minutes=minute)), "ports": ports})
+    plan = {"rung": 6, "rung_name": "night_hibernation", "reason": "short_forecast", "soc_pct": 47.5,
+            "days_of_autonomy": 2.3, "harvest_tomorrow_wh": 61, "need_tonight_wh": 40, "capacity_ah": 71.5,
+            "rated_ah": 100.0}
+    post_telemetry(fleet_web, token, samples, {"energy_plan": plan})
+    html = fleet_web.session("maint").get(f"{fleet_web.url}/fleet/{bench_id}?lang=en", timeout=30).text
+    assert "Tonight&#39;s plan" in html or "Tonight's plan" in html
+    assert "6 · night_hibernation (short_forecast)" in html and "2.3" in html and "61 Wh" in html
+    assert "72 / 100 Ah" in html and "The battery has lost capacity: plan its replacement" in html
+    # 2 sessions; 20 samples at 1 A, each standing for the 5 minutes before it, at 5 V: 8.3 Wh.
+    assert "2 devices charged in the last 7 days · 8 Wh" in html
+    assert "<td>USB1</td><td>2</td><td>8.3 Wh</td>" in html and "<td>USB2</td><td>0</td><td>0.0 Wh</td>" in html
+    overview = fleet_web.session("maint").get(f"{fleet_web.url}/fleet?municipality=nevesinje&lang=en", timeout=30).text
+    assert "night_hibernation" in overview and "Days of autonomy: 2.3" in overview
+    serbian = fleet_web.session("maint").get(f"{fleet_web.url}/fleet/{bench_id}?lang=sr", timeout=30).text
+    assert "2 уређаја напуњена у посљедњих 7 дана" in serbian and "План за ноћас" in serbian

@@ -118,3 +118,17 @@ def test_unpublishing_asks_first(web: Web) -> None:
     assert _post(moderator, web, f"{path}/status", to="draft", confirmed="yes").status_code == 303
     assert requests.get(f"{web.url}/i/{initiative_id}").status_code == 404
     assert "Draft: not shown on any bench or page yet." in moderator.get(f"{web.url}{path}?lang=en").text
+
+
+def test_a_photo_over_the_limit_is_refused_in_words(web: Web) -> None:
+    moderator = web.session("mod-zepce")
+    path = f"/moderation/initiatives/{BINS}/photos"
+    token = csrf(moderator.get(f"{web.url}/moderation/initiatives/{BINS}").text)
+    big = b"\xff\xd8" + b"\0" * (10 * 1024 * 1024)  # just over 10 MB
+    answer = moderator.post(f"{web.url}{path}?lang=en", data={"csrf_token": token},
+                            files={"photo": ("big.jpg", big, "image/jpeg")}, allow_redirects=False)
+    assert answer.status_code == 422 and "The photo is larger than 10 MB." in answer.text
+    huge = moderator.post(f"{web.url}{path}", data={"csrf_token": token},
+                          files={"photo": ("huge.jpg", b"\0" * (13 * 1024 * 1024), "image/jpeg")})
+    assert huge.status_code == 413  # past max_upload_bytes: refused before it is read whole
+    assert web.server.rows("SELECT count(*) FROM initiative_photos WHERE initiative_id = ?", [BINS]) == [(0,)]

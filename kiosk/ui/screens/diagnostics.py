@@ -106,14 +106,25 @@ class DiagnosticsScreen(KioskScreen):
     def mode_name(mode: str) -> str:
         """The energy policy's mode as a maintainer reads it."""
         names = {"normal": _("normal operation"), "saver": _("saving energy"),
-                 "critical": _("critical battery: ports off")}
+                 "critical": _("critical battery: ports off"), "hibernate": _("hibernating")}
         return names.get(mode, mode)
 
     def lights(self) -> list[Light]:
-        app, energy = self.app, self.app.config_.energy
+        # Red at the battery's floor (the policy hibernates there), amber within twice the reserve
+        # the policy keeps above it: the bench is shedding load to get through.
+        app, floor = self.app, self.app.services.energy.floor_pct
         return summary(app.power, app.sync_state, app.store.backlog(), app.store.size_bytes(),
-                       datetime.now(timezone.utc), warn_below_pct=energy.saver_enter_pct,
-                       fault_below_pct=energy.critical_enter_pct)
+                       datetime.now(timezone.utc), warn_below_pct=floor + 2 * app.config_.energy.reserve_pct,
+                       fault_below_pct=floor)
+
+    @staticmethod
+    def plan_line(plan: dict[str, Any]) -> str:
+        """The energy plan in one line: its rung of the ladder and why, the charge it counts on."""
+        if not plan:
+            return f"{_('Energy plan')}: –"
+        return (f"{_('Energy plan')}: {plan['rung']} {plan['rung_name']} ({plan['reason']})   "
+                f"{_('Charge')}: {_value(plan['soc_pct'], ' %')} ({plan['soc_source']})   "
+                f"{_('Days of autonomy')}: {_value(plan['days_of_autonomy'])}")
 
     def lines(self) -> list[str]:
         app, config = self.app, self.app.config_
@@ -124,6 +135,7 @@ class DiagnosticsScreen(KioskScreen):
             + (f"; {_('Settings from the environment')}: {len(config.env_overrides)}" if config.env_overrides else ""),
             f"{_('Energy mode')}: {self.mode_name(app.energy_mode)}   {_('Frame rate now')}: {app.frames.fps:g}/s   "
             f"{_('Backlight')}: {_value(getattr(app.services.backlight, 'percent', None), ' %')}",
+            self.plan_line(app.services.energy.report()),
             f"{_('Battery')}: {_value(power.battery_v, ' V')}  {_value(power.battery_a, ' A')}  "
             f"{_('Charge')}: {_value(power.soc_pct, ' %')}   {_('Solar')}: {_value(power.solar_w, ' W')}  "
             f"{_value(power.solar_v, ' V')}",
