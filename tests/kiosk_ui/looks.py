@@ -83,6 +83,8 @@ def problems(image_path: Path, root, *, scale: float = 1.0) -> list[str]:
             behind = commonest(image, [box])
             if ratio(widget.color, behind) < TEXT_MIN:
                 found.append(f"{where}: text {ratio(widget.color, behind):.2f}:1")
+            if broken_words(widget):
+                found.append(f"{where}: words broken across lines: {broken_words(widget)}")
             width, height = widget.texture_size
             if not widget.shorten and (width > widget.width + 2 or height > widget.height + 2):
                 found.append(f"{where}: text {width:.0f}x{height:.0f} overflows {widget.width:.0f}x{widget.height:.0f}")
@@ -96,6 +98,14 @@ def problems(image_path: Path, root, *, scale: float = 1.0) -> list[str]:
             if edge and around and ratio(commonest(image, edge), commonest(image, around)) < EDGE_MIN:
                 found.append(f"{where}: edge {ratio(commonest(image, edge), commonest(image, around)):.2f}:1")
     return found
+
+
+def broken_words(label: Label) -> list[str]:
+    """Line pieces that are not whole words of the text: a word Kivy had to cut to wrap it."""
+    lines = getattr(label._label, "_cached_lines", None) or []
+    words = set(label.text.split())
+    pieces = [piece for line in lines for word in line.words for piece in word.text.split()]
+    return [piece for piece in pieces if piece not in words and not piece.endswith("…")]
 
 
 def primary_buttons(root) -> list:

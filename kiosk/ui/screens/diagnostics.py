@@ -42,7 +42,7 @@ FACTS = (
     N_("Last contact with the server: {time}"), N_("No server since {time}"), N_("{kib} KiB, {waiting} waiting to be sent"),
 )
 LAMPS = {OK: ("support", "✓"), WARN: ("caution", "!"), FAULT: ("warn", "✕")}  # else: muted, "?"
-PORT_NAMES = {"LIGHT": N_("Light")}
+PORT_NAMES = {"LIGHT": N_("Light"), "ROUTER": N_("Router")}
 
 
 def app_version() -> str:
@@ -76,7 +76,7 @@ class DiagnosticsScreen(KioskScreen):
     def _build_ports(self) -> None:
         """One toggle per port, made once: the refresh only changes texts (no widget churn each second)."""
         for name in SWITCHABLE_PORTS:
-            button = Factory.QuietButton(size_hint=(None, None), width=280)
+            button = Factory.QuietButton(size_hint=(None, None), width=196)  # six to a row
             button.bind(on_release=lambda _b, name=name: self._toggle(name))
             self._port_buttons[name] = button
             self.ids.ports.add_widget(button)
