@@ -45,6 +45,8 @@ def test_every_screen_is_legible(kiosk, language, large):
     kiosk.tap(kiosk.button(tr._("Write a suggestion about this")))
     assert current_tab(kiosk) == [tr._("Suggest an idea")]
     faults += check(kiosk, f"looks-suggest-{tag}", scale)
+    field = kiosk.screen().ids.text
+    assert field.height >= field.line_height + field.padding[1] + field.padding[3], "room for a line of text"
     kiosk.type_on_keys("Klupe" if language != "sr" else "Клупе")
     kiosk.tap(kiosk.button(tr._("Contact (optional)")))
     faults += check(kiosk, f"looks-contact-{tag}", scale)
