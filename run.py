@@ -25,9 +25,10 @@ STAMP = VENV / ".smart-bench-installed"
 EXTRAS = "kiosk,server,simulation,test"
 
 # Debian packages: Mesa for Kivy's offscreen SDL window; Chromium (and a font with Latin and
-# Cyrillic) for the browser tests of the web pages; espeak-ng for the kiosk's audio guide.
+# Cyrillic) for the browser tests of the web pages; espeak-ng for the kiosk's audio guide;
+# systemd-analyze and shellcheck for the checks of deploy/ (tests/release).
 SYSTEM_PACKAGES = ["libgl1", "libgl1-mesa-dri", "libegl1", "libegl-mesa0", "chromium", "fonts-dejavu-core",
-                   "espeak-ng"]
+                   "espeak-ng", "libmtdev1", "xsel", "systemd", "shellcheck"]
 
 
 def log(message: str) -> None:

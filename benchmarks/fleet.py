@@ -369,8 +369,11 @@ class Fleet:
         self.scenario = Scenario.for_days(options.days)
         self.settings = Settings()
         # The sample initiatives, generous rate limits, and the server's log in JSON lines.
+        # The simulated days lie in the past: the server must not thin their telemetry as old.
+        kept_days = (datetime.now(timezone.utc) - START).days + options.days + 1
         self.server = LiveServer.start_new(folder, extra_args=(
-            "--rate-per-minute", "1000000", "--rate-burst", "100000", "--log-format", "json"))
+            "--rate-per-minute", "1000000", "--rate-burst", "100000", "--log-format", "json"),
+            env={"SMART_BENCH_TELEMETRY_FULL_RESOLUTION_DAYS": str(kept_days)})
         self.db: Database = open_database(self.server.db_path)  # the moderators' and the dashboard's
         tokens = add_benches(self.db, [(f"{slugify(town)}-01", town) for town in TOWNS])
         password = f"fleet-{self.rng.randrange(10**12)}"

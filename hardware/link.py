@@ -29,10 +29,15 @@ from hardware.status import LinkStats, PowerStatus
 log = logging.getLogger(__name__)
 
 BAUD_RATE = 19200
-READ_TIMEOUT_S = 0.2  # how long a read waits for bytes; bounds how fast close() is noticed
+# A read sleeps until a block begins (no timeout: close() and an unplug wake it). Only a port
+# whose reads cannot be cancelled (some pyserial URLs) polls, so that close() is noticed.
+UNCANCELLABLE_READ_TIMEOUT_S = 0.2
 WRITE_TIMEOUT_S = 1.0
 APPEAR_POLL_S = 0.2  # how often an absent device path is looked for (a stat(), cheap)
-COALESCE_S = 0.1  # blocks come once a second: reading 0.1 s later costs nothing, saves wake-ups
+# Once a block's first byte is in, the rest is still on the wire: at 19200 baud (1920 bytes/s)
+# the MPPT's and the port board's blocks together (~440 bytes) take 0.23 s. Waiting that long
+# before reading takes a second's blocks in one or two wake-ups instead of one per USB packet.
+BLOCK_ON_WIRE_S = 0.25
 
 BlockCallback = Callable[[str, Mapping[str, str], float], None]
 
@@ -63,7 +68,7 @@ class Backoff:
 def open_port(port: str) -> serial.SerialBase:
     """Open a device path (exclusively, so two programs cannot share it) or a pyserial URL."""
     options = dict(baudrate=BAUD_RATE, bytesize=8, parity="N", stopbits=1,
-                   timeout=READ_TIMEOUT_S, write_timeout=WRITE_TIMEOUT_S)
+                   timeout=None, write_timeout=WRITE_TIMEOUT_S)
     if "://" in port:
         return serial.serial_for_url(port, **options)
     return serial.Serial(port, exclusive=True, **options)
@@ -184,17 +189,19 @@ class Link:
             self._parser = BlockParser()  # a block cut by the unplug must not merge with the next
         self._connected.set()
         log.info("%s: connected", self.name)
+        if not hasattr(port, "cancel_read"):
+            port.timeout = UNCANCELLABLE_READ_TIMEOUT_S
         received = False
         try:
             while not self._stop.is_set():
-                data = port.read(max(1, port.in_waiting))
-                if data:
-                    received = True
-                    self._feed(data)
-                    # At 19200 baud bytes trickle in: let them pool in the kernel's buffer for a
-                    # moment rather than waking for every USB burst (measured: 1.15 % of a core
-                    # -> 0.32 %, benchmarks/parser.py).
-                    self._stop.wait(COALESCE_S)
+                first = port.read(1)  # sleeps until a block starts, the port fails or close()
+                if not first:
+                    continue
+                received = True
+                # Let the rest of the block pool in the kernel's buffer rather than waking for
+                # every USB packet of it; a block cut here is completed by the next read.
+                self._stop.wait(BLOCK_ON_WIRE_S)
+                self._feed(first + port.read(port.in_waiting))
         except (serial.SerialException, OSError) as error:
             self._note_error(f"connection lost: {error}")
         finally:

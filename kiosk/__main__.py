@@ -2,6 +2,9 @@
 
     python -m kiosk [--config FILE] [--window]    the kiosk (full screen unless --window)
     python -m kiosk [--config FILE] sync --once   one sync round (--config may also follow ``sync``)
+    python -m kiosk [--config FILE] sync --forever   sync rounds without a window, until stopped
+    python -m kiosk [--config FILE] supervise [-- ARGS]   the kiosk run from its current release,
+                                                  switched and rolled back (kiosk.core.supervisor)
     python -m kiosk demo [...]                    a whole bench on this machine (kiosk.demo)
     python -m kiosk hash-pin                      a diagnostics_pin_hash line for the config
     python -m kiosk say --language LANG TEXT --out FILE.wav
@@ -15,8 +18,8 @@ import argparse
 import getpass
 import sys
 
-from kiosk import demo, say
-from kiosk.composition import run_kiosk, run_sync_once
+from kiosk import __version__, demo, say
+from kiosk.composition import run_kiosk, run_supervisor, run_sync_forever, run_sync_once
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.logs import setup_logging
 from kiosk.core.pin import make_pin_hash
@@ -26,16 +29,25 @@ MIN_PIN_DIGITS = 4
 
 def parser() -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(prog="python -m kiosk")
+    cli.add_argument("--version", action="version", version=__version__)
     cli.add_argument("--config", metavar="FILE", help="TOML config file (optional)")
     cli.add_argument("--window", action="store_true", help="a 1280x800 window instead of full screen")
     sub = cli.add_subparsers(dest="command")
-    sync = sub.add_parser("sync", help="run one sync round and exit")
-    sync.add_argument("--once", action="store_true", required=True)
+    sync = sub.add_parser("sync", help="run one sync round and exit, or rounds without a window")
+    how = sync.add_mutually_exclusive_group(required=True)
+    how.add_argument("--once", action="store_true")
+    how.add_argument("--forever", action="store_true",
+                     help="sync rounds until stopped, without a window (a bench whose screen is off)")
+    sync.add_argument("--interval", type=float, metavar="S", help="seconds between rounds with --forever")
     # Also after the subcommand; SUPPRESS keeps a --config given before it when none follows.
     sync.add_argument("--config", default=argparse.SUPPRESS, metavar="FILE", help="TOML config file (optional)")
     demo.add_arguments(sub.add_parser("demo", help="the bench with a local server and a simulated controller"))
     sub.add_parser("hash-pin", help="ask for a diagnostics PIN twice and print its config line")
     say.add_arguments(sub.add_parser("say", help="write the kiosk's speech of TEXT to a WAV file"))
+    supervise = sub.add_parser("supervise", help="run the kiosk from its current release, switch to new "
+                                                 "ones and roll back those that fail their trial")
+    supervise.add_argument("kiosk_args", nargs=argparse.REMAINDER,
+                           help="after --: the kiosk's arguments (default: the full-screen window)")
     return cli
 
 
@@ -52,7 +64,10 @@ def hash_pin() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    cli = parser()
+    args = cli.parse_args(argv)
+    if args.command == "supervise" and "--config" in args.kiosk_args:
+        cli.error("give --config before supervise: the supervisor reads it, and passes it on to the kiosk")
     if args.command == "hash-pin":
         return hash_pin()
     if args.command == "say":
@@ -66,7 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         print(error, file=sys.stderr)
         return 2
     if args.command == "sync":
-        return run_sync_once(config)
+        return run_sync_once(config) if args.once else run_sync_forever(config, args.interval)
+    if args.command == "supervise":
+        kiosk_args = [arg for arg in args.kiosk_args if arg != "--"] or (["--window"] if args.window else [])
+        return run_supervisor(config, ["--config", args.config, *kiosk_args] if args.config else kiosk_args)
     return run_kiosk(config, fullscreen=not args.window)
 
 

@@ -1,8 +1,9 @@
 """The kiosk's composition root: the one place that builds a bench's services from its ``Config``
 (local store, sync client, power monitor, energy policy, backlight, translator, the audio guide's
-speaker) and runs what uses them: the Kivy App (``run_kiosk``) or one sync round
-(``run_sync_once``). ``kiosk.__main__`` and ``kiosk.demo`` both come here; nothing here reads the
-command line.
+speaker) and runs what uses them: the Kivy App (``run_kiosk``), one sync round (``run_sync_once``),
+sync rounds without a window (``run_sync_forever``) or the supervisor that runs the kiosk from its
+current release (``run_supervisor``). ``kiosk.__main__`` and ``kiosk.demo`` both come here; nothing
+here reads the command line.
 
 Kivy is configured here, once, before anything imports its Window: that is why the UI modules are
 imported inside ``run_kiosk`` and not at the top.
@@ -10,15 +11,20 @@ imported inside ``run_kiosk`` and not at the top.
 from __future__ import annotations
 
 import logging
-from contextlib import ExitStack
+import signal
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING, Callable
 
 from hardware.link import PowerMonitor
 from kiosk.core.config import Config
 from kiosk.core.energy import EnergyPolicy, detect_backlight
 from kiosk.core.energy_state import load_state
+from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.speech import Speaker
 from kiosk.core.store import BenchStore
+from kiosk.core.supervisor import Supervisor
 from kiosk.core.sync import SyncClient, SyncFailed
 from kiosk.i18n.translator import Translator
 
@@ -52,9 +58,12 @@ def run_kiosk(config: Config, *, fullscreen: bool,
         if monitor is not None:
             cleanup.callback(monitor.close)
         store = cleanup.enter_context(BenchStore(config.store_path))
+        remote = RemoteSettings(config)
+        config = remote.current  # the remote settings applied last time, from the first frame
         energy = energy_policy(config)
         # The plan goes to the server in every health report (the fleet dashboard shows it).
-        sync = SyncClient(config, health=lambda: {"energy_plan": energy.report()}) if config.token else None
+        sync = SyncClient(config, health=lambda: {"energy_plan": energy.report()},
+                          remote_settings=remote) if config.token else None
         speech = Speaker()  # the audio guide's voice on the bench's audio output
         cleanup.callback(speech.close)
         app = KioskApp(Services(config=config, store=store, translator=Translator(config.languages),
@@ -64,7 +73,8 @@ def run_kiosk(config: Config, *, fullscreen: bool,
             on_start(app)
         if sync is not None:
             sync.start()
-        app.run()
+        with stopped_by_signals(app):
+            app.run()
     if app.hibernating:
         log.info("hibernating: exit status %d asks the system to power down", HIBERNATE_EXIT_STATUS)
         return HIBERNATE_EXIT_STATUS
@@ -84,6 +94,30 @@ def energy_policy(config: Config) -> EnergyPolicy:
     return energy
 
 
+@contextmanager
+def stopped_by_signals(app: KioskApp) -> Iterator[None]:
+    """SIGTERM (the service manager) and SIGINT stop the App as a close would: the main loop
+    ends, then the sync thread, the links and the store are closed. The lock-down refuses a close
+    from the screen only. The first frame is logged, so a supervisor sees the kiosk is up."""
+    from kivy.clock import Clock
+
+    def stop(reason: str) -> None:
+        log.info("stopping: %s", reason)
+        app.stop()
+
+    def on_signal(signum: int, frame: object) -> None:  # on the main thread, between two bytecodes
+        Clock.schedule_once(lambda _dt: stop(signal.Signals(signum).name))
+
+    previous = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
+    # Two ticks: the first runs before the first frame is drawn, the second after it.
+    Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: log.info("kiosk up: first frame drawn")))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def run_sync_once(config: Config) -> int:
     """``python -m kiosk sync --once``: 0 when a whole round succeeded, 1 when the server could
     not be reached or refused, with the reason on stderr."""
@@ -96,3 +130,23 @@ def run_sync_once(config: Config) -> int:
     log.info("sync done: sent %s, rejected %s, %d initiative changes",
              report.sent, report.rejected, report.initiatives_changed)
     return 0
+
+
+def run_sync_forever(config: Config, interval_s: float | None = None) -> int:
+    """``python -m kiosk sync --forever``: the sync thread without a window, until SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, lambda *_: stop.set())
+    client = SyncClient(config)
+    if interval_s is not None:
+        client.set_interval(interval_s)
+    client.start()
+    stop.wait()
+    client.stop()
+    return 0
+
+
+def run_supervisor(config: Config, kiosk_args: Sequence[str]) -> int:
+    """``python -m kiosk supervise``: the kiosk (``python -m kiosk`` + ``kiosk_args``) run from the
+    current release under ``data_dir``, until SIGTERM."""
+    return Supervisor(config.data_dir, kiosk_args, config.update_trial_s).run()

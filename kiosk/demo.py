@@ -192,8 +192,6 @@ def main(args: argparse.Namespace) -> int:
         headless = args.headless or not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
         if headless:
             _use_offscreen_window(folder)
-        # Kivy's own console log would repeat every line of Python's logging, in colour.
-        os.environ.setdefault("KIVY_LOG_MODE", "PYTHON")
         _stop_on_signals()
         children = Children()
         cleanup.callback(children.stop)

@@ -14,14 +14,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from .auth import Bench
 from .db import Database, ThreadLocalDatabases
 from .limits import RateLimiter
 from .problems import MEDIA_TYPE, Problem, unauthorized
-from .schemas import (BatchResult, Feed, ProblemDetails, ReceiptStatus, TelemetryResult, suggestions_body,
-                      supports_body, telemetry_body)
+from .schemas import (BatchResult, BenchSettings, Feed, ProblemDetails, ReceiptStatus, ReleaseOffer, TelemetryResult,
+                      suggestions_body, supports_body, telemetry_body)
+from .services import releases, remote_settings
 from .services.benches import bench_for_token, touch
 from .services.notices import MailLinks
 from .services.initiatives import feed, receive_supports
@@ -41,6 +43,7 @@ class Context:
     idea_limiter: RateLimiter
     support_limiter: RateLimiter
     mail: MailLinks | None  # None: no SMTP server configured, so no mail is queued
+    server_key: bytes       # from the key file: unseals the benches' hand-off keys
 
 
 _bearer = HTTPBearer(auto_error=False, description="the bench token printed by add-bench")
@@ -105,14 +108,14 @@ async def post_supports(request: Request, bench: AuthenticatedBench, context: Ap
                         db: BenchDatabase) -> dict[str, Any]:
     """Upload "I support this initiative" taps; idempotent by item id."""
     _, items = await _batch(request, "items", context.settings)
-    return receive_supports(db, bench, items)
+    return receive_supports(db, bench, items, context.settings.max_supports_per_hour)
 
 
 async def post_telemetry(request: Request, bench: AuthenticatedBench, context: AppContext,
                          db: BenchDatabase) -> dict[str, Any]:
     """Upload power samples (deduplicated by bench and time) and the kiosk's health report."""
     payload, samples = await _batch(request, "samples", context.settings, required=False)  # health alone is fine
-    return ingest_telemetry(db, bench, samples, payload.get("health"))
+    return ingest_telemetry(db, bench, samples, payload.get("health"), context.settings.telemetry_max_ahead_s)
 
 
 def encode_cursor(seq: int) -> str:
@@ -163,6 +166,33 @@ async def get_status(code: str, db: BenchDatabase) -> dict[str, Any]:
     return status
 
 
+async def get_release(bench: AuthenticatedBench, db: BenchDatabase,
+                      channel: Annotated[str, Query(max_length=32, description="the bench's update channel")] = "stable"
+                      ) -> dict[str, Any]:
+    """The release of the channel rolled out to this bench (to it, its municipality or the network,
+    the newest rollout winning), with the SHA-256 and signature the bench checks before installing."""
+    offer = releases.offer(db, bench, channel)
+    if offer is None:
+        return {"version": None}
+    return {key: offer[key] for key in ("version", "channel", "size", "sha256", "signature")}
+
+
+async def get_release_file(version: str, bench: AuthenticatedBench, db: BenchDatabase) -> Response:
+    """A published release file (a wheel of a few hundred kB: one indexed read)."""
+    found = releases.release_file(db, version)
+    if found is None:
+        raise Problem(404, "unknown-release", "no release has this version")
+    filename, content = found
+    return Response(content, media_type="application/octet-stream",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+async def get_settings(bench: AuthenticatedBench, db: BenchDatabase) -> dict[str, Any]:
+    """The remote settings for this bench, merged from the network's, its municipality's and its
+    own layer, with their version: the bench applies a version it has not applied yet."""
+    return remote_settings.for_bench(db, bench.id, bench.municipality)
+
+
 def _problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {s: {"model": ProblemDetails, "content": {MEDIA_TYPE: {}}} for s in statuses}
 
@@ -181,4 +211,11 @@ def bench_api(settings: Settings) -> APIRouter:
                          responses=_problems(400, 401, 422, 429))
     router.add_api_route("/status/{code}", get_status, methods=["GET"], response_model=ReceiptStatus,
                          responses=_problems(404, 422, 429), dependencies=[Depends(public_rate_limit)])
+    router.add_api_route("/release", get_release, methods=["GET"], response_model=ReleaseOffer,
+                         responses=_problems(401, 422, 429))
+    router.add_api_route("/releases/{version}", get_release_file, methods=["GET"], response_class=Response,
+                         responses={200: {"content": {"application/octet-stream": {}},
+                                          "description": "the release file (a wheel)"}, **_problems(401, 404, 429)})
+    router.add_api_route("/settings", get_settings, methods=["GET"], response_model=BenchSettings,
+                         responses=_problems(401, 429))
     return router

@@ -11,28 +11,33 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import auth
+from . import __version__, auth, server_key, signing
 from .db import Database, open_database
 from .logs import FORMATS, setup_logging
 from .sample import load_sample
-from .services import benches, people, privacy
+from .services import backups, benches, people, privacy, releases
 from .services.errors import ServiceError
 from .settings import Settings, describe_error
 
 DEFAULT_DB = "var/server.db"
+# Commands that must neither create nor migrate the database they are given.
+_OWN_DATABASE_HANDLING = {"backup", "restore"}
 
 
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .http_protocol import guarded_protocol
 
     try:  # validated again: the mail flags must make a working pair, like their variables
         settings = Settings.model_validate({**args.settings.model_dump(), **{
             "rate_per_minute": args.rate_per_minute, "rate_burst": args.rate_burst,
             "public_rate_per_minute": args.public_rate_per_minute, "public_rate_burst": args.public_rate_burst,
             "contact_retention_days": args.retention_days, "smtp_url": args.smtp_url, "mail_from": args.mail_from,
-            "public_url": args.public_url or f"http://{args.host}:{args.port}"}})
+            "public_url": args.public_url or f"http://{args.host}:{args.port}",
+            "max_connections": args.max_connections, "keep_alive_timeout_s": args.keep_alive_timeout,
+            "header_timeout_s": args.header_timeout, "max_header_bytes": args.max_header_bytes}})
     except ValidationError as error:
         print(f"error: {describe_error(error)}", file=sys.stderr)
         return 2
@@ -42,13 +47,21 @@ def _serve(args: argparse.Namespace) -> int:
         setup_logging("json", args.log_level.upper())
     logging.getLogger(__name__).info("serving %s", Path(args.db).resolve())
     # No access log: it would pair client addresses with request paths (receipt codes).
+    # Limits for the open internet: connections, idle keep-alive, and request headers (size, time).
     uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level=args.log_level,
-                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG)
+                log_config=None if json_logs else uvicorn.config.LOGGING_CONFIG,
+                http=guarded_protocol(settings.max_header_bytes, settings.header_timeout_s),
+                limit_concurrency=settings.max_connections, timeout_keep_alive=settings.keep_alive_timeout_s)
     return 0
 
 
+def _server_key(args: argparse.Namespace) -> bytes:
+    """The key file `serve` uses with this database (made if missing)."""
+    return server_key.load_or_create(server_key.key_path(args.db, args.settings.server_key_file))
+
+
 def _add_bench(args: argparse.Namespace, db: Database) -> int:
-    print(benches.add_bench(db, args.bench_id, args.municipality))
+    print(benches.add_bench(db, args.bench_id, args.municipality, server_key=_server_key(args)))
     return 0
 
 
@@ -59,7 +72,7 @@ def _revoke_bench(args: argparse.Namespace, db: Database) -> int:
 
 
 def _rotate_token(args: argparse.Namespace, db: Database) -> int:
-    print(benches.rotate_token(db, args.bench_id))
+    print(benches.rotate_token(db, args.bench_id, server_key=_server_key(args)))
     return 0
 
 
@@ -99,6 +112,52 @@ def _add_user(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
+def _list_users(args: argparse.Namespace, db: Database) -> int:
+    for person in people.list_users(db):
+        state = "disabled" if person.disabled_at else "one-time password" if person.must_change_password else "active"
+        print(f"{person.username:<24} {person.role:<11} {state:<18} {', '.join(person.municipalities) or '-'}")
+    return 0
+
+
+def _disable_user(args: argparse.Namespace, db: Database) -> int:
+    changed = people.disable_user(db, args.username)
+    print(f"disabled {people.canonical(args.username)}" + ("" if changed else " (it was already)"), file=sys.stderr)
+    return 0
+
+
+def _enable_user(args: argparse.Namespace, db: Database) -> int:
+    changed = people.enable_user(db, args.username)
+    print(f"enabled {people.canonical(args.username)}" + ("" if changed else " (it was not disabled)"), file=sys.stderr)
+    return 0
+
+
+def _remove_user(args: argparse.Namespace, db: Database) -> int:
+    people.remove_user(db, args.username)
+    print(f"removed {people.canonical(args.username)}", file=sys.stderr)
+    return 0
+
+
+def _reset_password(args: argparse.Namespace, db: Database) -> int:
+    print(people.reset_password(db, args.username))
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    snapshot = backups.backup(args.db, args.to)
+    print(f"backed up {args.db} to {snapshot.path}: schema {snapshot.schema_version}, {snapshot.benches} benches, "
+          f"{snapshot.suggestions} suggestions, {snapshot.size_bytes} bytes", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    snapshot, kept = backups.restore(args.source, args.db)
+    if kept is not None:
+        print(f"kept the database it replaces as {kept}", file=sys.stderr)
+    print(f"restored {args.source} into {snapshot.path}: schema {snapshot.schema_version}, {snapshot.benches} "
+          f"benches, {snapshot.suggestions} suggestions", file=sys.stderr)
+    return 0
+
+
 def _load_sample(args: argparse.Namespace, db: Database) -> int:
     print(f"loaded {load_sample(db)} sample initiatives", file=sys.stderr)
     return 0
@@ -121,9 +180,42 @@ def _purge_contacts(args: argparse.Namespace, db: Database) -> int:
     return 0
 
 
+def _release_key(args: argparse.Namespace, db: Database) -> int:
+    print(signing.new_key_pair(Path(args.private_key)))
+    print(f"private key written to {args.private_key}: keep it offline; the line above is the public key",
+          file=sys.stderr)
+    return 0
+
+
+def _sign_release(args: argparse.Namespace, db: Database) -> int:
+    release = Path(args.file)
+    signature = signing.sign(signing.load_private_key(Path(args.key)), release.read_bytes())
+    out = Path(args.out or f"{release}.sig")
+    out.write_text(signature + "\n", encoding="ascii")
+    print(f"signature written to {out}", file=sys.stderr)
+    return 0
+
+
+def _publish_release(args: argparse.Namespace, db: Database) -> int:
+    release = Path(args.file)
+    signature = Path(args.signature or f"{release}.sig").read_text(encoding="ascii")
+    published = releases.publish(db, release.name, release.read_bytes(), signature, args.channel, args.public_key)
+    print(json.dumps(published))
+    return 0
+
+
+def _roll_out(args: argparse.Namespace, db: Database) -> int:
+    scope, target = ("bench", args.bench) if args.bench else (
+        ("municipality", args.municipality) if args.municipality else ("network", ""))
+    releases.roll_out(db, args.version, scope, target, people.SYSTEM)
+    print(f"release {args.version} offered to {scope} {target}".rstrip(), file=sys.stderr)
+    return 0
+
+
 def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     """The command line; `defaults` (from the environment) give the flags their defaults."""
     parser = argparse.ArgumentParser(prog="python -m sync_server", description=__doc__)
+    parser.add_argument("--version", action="version", version=__version__)
     commands = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, handler: Callable[..., int], help: str) -> argparse.ArgumentParser:
@@ -133,7 +225,6 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
         return sub
 
     serve = command("serve", _serve, "run the server")
-    serve.set_defaults(settings=defaults)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--rate-per-minute", type=float, default=defaults.rate_per_minute,
@@ -144,6 +235,14 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--public-rate-burst", type=int, default=defaults.public_rate_burst)
     serve.add_argument("--retention-days", type=float, default=defaults.contact_retention_days,
                        help="keep contact details this long after a suggestion is closed")
+    serve.add_argument("--max-connections", type=int, default=defaults.max_connections,
+                       help="connections and requests at once; beyond, requests are answered 503")
+    serve.add_argument("--keep-alive-timeout", type=int, default=defaults.keep_alive_timeout_s,
+                       help="seconds an idle keep-alive connection is kept open")
+    serve.add_argument("--header-timeout", type=float, default=defaults.header_timeout_s,
+                       help="seconds a client has to send a request's line and headers")
+    serve.add_argument("--max-header-bytes", type=int, default=defaults.max_header_bytes,
+                       help="largest request line and headers; beyond, 431")
     serve.add_argument("--smtp-url", default=defaults.smtp_url,
                        help="mail to citizens: smtp://[user:pass@]host[:port] (STARTTLS when offered) or smtps://")
     serve.add_argument("--mail-from", default=defaults.mail_from, help="the sender address of those e-mails")
@@ -167,11 +266,45 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     sub.add_argument("--municipality", action="append", help="a moderator's municipality (repeatable)")
     sub.add_argument("--password-file")
 
+    command("list-users", _list_users, "people with their role, state and municipalities")
+    command("disable-user", _disable_user, "stop a person logging in and end their sessions at once").add_argument(
+        "username")
+    command("enable-user", _enable_user, "let a disabled person log in again").add_argument("username")
+    command("remove-user", _remove_user, "remove a person for good (the audit trail keeps their name)").add_argument(
+        "username")
+    command("reset-password", _reset_password,
+            "give a person a one-time password (printed once) and end their sessions").add_argument("username")
+
+    sub = command("backup", _backup, "copy the database while the server runs (SQLite's online backup)")
+    sub.add_argument("--to", required=True, metavar="FILE", help="the backup file to make (must not exist)")
+    sub = command("restore", _restore, "replace the database with a backup (stop the server first)")
+    sub.add_argument("--from", dest="source", required=True, metavar="FILE", help="the backup file")
+
     command("load-sample", _load_sample, "load and publish the sample initiatives")
     command("export-receipt", _export_receipt, "print all that is held about a receipt code").add_argument("code")
     command("erase-receipt", _erase_receipt, "erase the suggestion of a receipt code").add_argument("code")
     command("purge-contacts", _purge_contacts, "erase expired contact details now").add_argument(
         "--retention-days", type=float, default=defaults.contact_retention_days)
+
+    sub = command("release-key", _release_key,
+                  "make an Ed25519 release key pair (offline); prints the public key")
+    sub.add_argument("--private-key", required=True, help="where to write the private key (PEM, mode 0600)")
+    sub = command("sign-release", _sign_release, "sign a release file with the offline private key")
+    sub.add_argument("file")
+    sub.add_argument("--key", required=True, help="the private key file made by release-key")
+    sub.add_argument("--out", help="signature file (default FILE.sig)")
+    sub = command("publish-release", _publish_release, "store a signed release (a wheel) on the server")
+    sub.add_argument("file")
+    sub.add_argument("--channel", required=True, help="e.g. stable; benches follow their update_channel")
+    sub.add_argument("--signature", help="signature file (default FILE.sig)")
+    sub.add_argument("--public-key", default=defaults.release_public_key,
+                     help="check against this public key (default: SMART_BENCH_RELEASE_PUBLIC_KEY)")
+    sub = command("roll-out", _roll_out, "offer a published release to one bench, a municipality or all")
+    sub.add_argument("version")
+    where = sub.add_mutually_exclusive_group(required=True)
+    where.add_argument("--bench")
+    where.add_argument("--municipality", help="slug, e.g. zepce")
+    where.add_argument("--network", action="store_true", help="every bench")
     return parser
 
 
@@ -183,13 +316,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {describe_error(error)}", file=sys.stderr)
         return 2
     args = build_parser(settings).parse_args(argv)
+    args.settings = settings
     if args.command == "serve":
         return args.handler(args)
-    db = open_database(args.db)
     try:
-        return args.handler(args, db)
-    except ServiceError as exc:
+        if args.command in _OWN_DATABASE_HANDLING:
+            return args.handler(args)
+        db = open_database(args.db)
+        try:
+            return args.handler(args, db)
+        finally:
+            db.close()
+    except (ServiceError, signing.SignatureError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    finally:
-        db.close()

@@ -29,6 +29,10 @@ def ago_iso(seconds: float) -> str:
     return iso(utcnow() - timedelta(seconds=seconds))
 
 
+def ahead_iso(seconds: float) -> str:
+    return iso(utcnow() + timedelta(seconds=seconds))
+
+
 def parse_rfc3339(value: object) -> datetime | None:
     """An RFC 3339 date-time with an explicit offset, as UTC, or None if it is not one."""
     if not isinstance(value, str) or len(value) > 40:

@@ -262,8 +262,58 @@ CREATE TABLE mail_optouts (
 ) WITHOUT ROWID;
 """
 
+# Remote updates and settings (issue #15, items 2 and 3): signed releases with the file itself, staged
+# rollouts (the newest rollout that covers a bench wins), and settings layers for the network, a
+# municipality or a bench, each numbered from one counter so a bench's merged version only grows.
+SCHEMA_UPDATES_SETTINGS = """
+CREATE TABLE releases (
+    version TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    content BLOB NOT NULL,
+    published_at TEXT NOT NULL
+);
+CREATE TABLE rollouts (
+    id INTEGER PRIMARY KEY,
+    version TEXT NOT NULL REFERENCES releases(version),
+    scope TEXT NOT NULL CHECK (scope IN ('network', 'municipality', 'bench')),
+    target TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE TABLE remote_settings (
+    scope TEXT NOT NULL CHECK (scope IN ('network', 'municipality', 'bench')),
+    target TEXT NOT NULL,
+    body TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (scope, target)
+);
+INSERT INTO counters (name, value) VALUES ('settings_seq', 0);
+"""
+
+# Version 6: holding under attack. Supports per bench and initiative are counted per hour; a
+# bench's hand-off key is kept sealed with the server's key file (NULL: a bench not moved over yet,
+# whose token_hash is still the plain SHA-256 of its token).
+SCHEMA_V6_HARDENING = """
+CREATE INDEX supports_by_bench ON supports(bench_id, initiative_id, received_at);
+ALTER TABLE benches ADD COLUMN handoff_key TEXT;
+"""
+
+# Version 7: people can be disabled (their sessions end, they cannot log in) and be given a
+# one-time password by an administrator, which lets them in once, only to choose their own.
+SCHEMA_V7_PEOPLE = """
+ALTER TABLE users ADD COLUMN disabled_at TEXT;
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+"""
+
 # Migration n takes the schema from version n to n + 1; append, never edit a released one.
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_CITIZEN)
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2_WEB, SCHEMA_V3_MODERATION, SCHEMA_V4_CITIZEN, SCHEMA_UPDATES_SETTINGS,
+                               SCHEMA_V6_HARDENING, SCHEMA_V7_PEOPLE)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 class Database(sqlite_utils.Database):
@@ -282,9 +332,31 @@ def _write_lock(db: Database) -> threading.Lock:
         return _write_locks.setdefault(path, threading.Lock())
 
 
+OWNER_ONLY = 0o600
+
+
+def _owner_only(path: Path) -> None:
+    """The database holds contacts and credentials: make the file, before SQLite opens it, readable
+    by its owner only. SQLite gives the -wal and -shm files the database file's permissions. A
+    file an older server left 0644 is tightened (if it is ours to change)."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, OWNER_ONLY))
+    except FileExistsError:
+        pass
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            info = name.stat()
+            if info.st_mode & 0o077 and info.st_uid == os.geteuid():
+                name.chmod(OWNER_ONLY)
+        except FileNotFoundError:
+            pass
+
+
 def connect(path: str | os.PathLike[str], busy_timeout_ms: int = 5000) -> Database:
-    """A configured connection for the calling thread (creating the file and its folder)."""
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """A configured connection for the calling thread (creating the file, 0600, and its folder)."""
+    if str(path) != ":memory:":
+        _owner_only(Path(path))
     db = Database(sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000))
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     if db.journal_mode != "wal":

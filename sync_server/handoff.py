@@ -13,12 +13,13 @@ import uuid
 import zlib
 from dataclasses import dataclass
 
+from .auth import handoff_key_from_digest
 from .db import Database
 from .i18n import N_
-from .services.benches import handoff_key
+from .server_key import unseal
+from .services.benches import HandoffKey, handoff_key
 from .wire import LANGUAGES
 
-HANDOFF_INFO = b"smart-bench handoff v1"
 TAG_BYTES = 16
 MAX_AGE_S = 24 * 3600
 MAX_CLOCK_AHEAD_S = 3600  # a bench's clock may run a little fast
@@ -50,15 +51,20 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def key_for(token_hash_hex: str) -> bytes:
-    return hmac.new(bytes.fromhex(token_hash_hex), HANDOFF_INFO, hashlib.sha256).digest()
+def key_for(bench: HandoffKey, server_key: bytes) -> bytes | None:
+    """The bench's hand-off key: unsealed with the server's key file, or, for a bench that has not
+    had its token rotated since sealed keys came, derived from its token hash as before."""
+    if bench.sealed is not None:
+        return unseal(server_key, bench.bench_id, bench.sealed)
+    return handoff_key_from_digest(bytes.fromhex(bench.legacy_token_hash or ""))
 
 
 _BROKEN = N_("This link is damaged or was changed. Please scan the code on the bench again.")
 
 
-def read_draft(db: Database, link: str, now: float | None = None) -> Draft:
-    """The draft a link carries, once its signature, bench and age are checked."""
+def read_draft(db: Database, link: str, server_key: bytes, now: float | None = None) -> Draft:
+    """The draft a link carries, once its signature (checked with the bench's key, unsealed with
+    ``server_key``), bench and age are checked."""
     payload, _, tag = link.partition(".")
     if not payload or not tag or len(link) > _MAX_PAYLOAD:
         raise HandoffError(_BROKEN)
@@ -72,9 +78,10 @@ def read_draft(db: Database, link: str, now: float | None = None) -> Draft:
     if not isinstance(draft, dict) or not isinstance(draft.get("b"), str):
         raise HandoffError(_BROKEN)
     bench = handoff_key(db, draft["b"])
-    if bench is None:
-        raise HandoffError(_BROKEN)  # unknown bench: as good as a forged link
-    expected = hmac.new(key_for(bench.token_hash), payload.encode("ascii"), hashlib.sha256).digest()[:TAG_BYTES]
+    key = None if bench is None else key_for(bench, server_key)
+    if bench is None or key is None:
+        raise HandoffError(_BROKEN)  # unknown bench (or a key file that did not seal its key)
+    expected = hmac.new(key, payload.encode("ascii"), hashlib.sha256).digest()[:TAG_BYTES]
     if not hmac.compare_digest(expected, sent_tag):
         raise HandoffError(_BROKEN)
     if bench.revoked:

@@ -157,3 +157,17 @@ class ProblemDetails(BaseModel):
     title: str
     status: int
     detail: str
+
+
+class ReleaseOffer(BaseModel):
+    """The release this bench should run; all fields null when none is rolled out to it."""
+    version: str | None
+    channel: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    signature: str | None = None
+
+
+class BenchSettings(BaseModel):
+    version: int
+    values: dict[str, Any]

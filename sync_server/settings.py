@@ -5,12 +5,16 @@ an empty variable keeps the default. ``serve``'s flags override the environment.
 not parse stops the server at start (see ``cli.py``) rather than failing a request later."""
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ENV_PREFIX = "SMART_BENCH_"
+# A sample dated further ahead of the server's clock is refused (contract, docs/api.md).
+TELEMETRY_MAX_AHEAD_S = 600.0
+MAX_SUPPORTS_PER_HOUR = 120
 
 
 class Settings(BaseSettings):
@@ -38,8 +42,34 @@ class Settings(BaseSettings):
     # for people checking their receipts, too slow for guessing codes.
     public_rate_per_minute: float = Field(120.0, gt=0)
     public_rate_burst: int = Field(60, gt=0)
+    # Supports one bench may add to one initiative in any hour (by the server's clock): a stolen
+    # or broken bench cannot pump a count; the excess is rejected item by item.
+    max_supports_per_hour: int = Field(MAX_SUPPORTS_PER_HOUR, gt=0)
+    # Telemetry samples dated more than this ahead of the server's clock are rejected one by one
+    # (`invalid_at`), and never shown as a bench's latest sample.
+    telemetry_max_ahead_s: float = Field(TELEMETRY_MAX_AHEAD_S, ge=0)
+    # Failed logins within login_window_s: per account (whatever the address), per client network
+    # (an IPv4 address or an IPv6 /64) and over the whole server; past any of them, logins wait.
+    login_account_failures: int = Field(10, gt=0)
+    login_network_failures: int = Field(20, gt=0)
+    login_global_failures: int = Field(1000, gt=0)
+    login_window_s: float = Field(900.0, gt=0)
+    # Accounts and networks remembered (each): when full, the least recently used unlocked one goes.
+    login_tracked_keys: int = Field(10_000, gt=0)
+    # Password checks (argon2, 64 MiB each) at a time, and logins waiting for one; beyond, 503.
+    login_hash_slots: int = Field(1, gt=0)
+    login_hash_queue: int = Field(4, ge=0)
+    # `serve` facing the internet: connections and requests at once (beyond: 503), seconds an idle
+    # keep-alive connection stays open, seconds to send a request's line and headers, their size.
+    max_connections: int = Field(1000, gt=0)
+    keep_alive_timeout_s: int = Field(5, gt=0)
+    header_timeout_s: float = Field(10.0, gt=0)
+    max_header_bytes: int = Field(32 * 1024, ge=1024)
     # Contact details of closed suggestions are erased this long after closing.
     contact_retention_days: float = Field(90.0, ge=0)
+    # Telemetry is kept at full resolution this long, then one sample an hour per bench.
+    telemetry_full_resolution_days: float = Field(30.0, gt=0)
+    # How often the retention jobs (contacts, telemetry) run.
     purge_interval_s: float = Field(3600.0, gt=0)
     busy_timeout_ms: int = Field(5000, ge=0)
     # Last-contact time is written at most this often per bench, to spare the database.
@@ -50,6 +80,12 @@ class Settings(BaseSettings):
     # controllers that send no state of charge (11.8 V is about 20-30 % on a 12 V lead-acid battery).
     low_soc_pct: float = Field(25.0, ge=0, le=100)
     low_battery_v: float = Field(11.8, ge=0)
+    # The server's key file (made 0600 at first start): it seals the benches' hand-off keys, so a
+    # copy of the database alone cannot sign continue links. None: beside the database, server.key
+    # for server.db. Back it up apart from the database.
+    server_key_file: Path | None = None
+    # /docs and /redoc, the browsable API description (/openapi.json is always served).
+    api_docs: bool = True
     # A bearer token for Prometheus; None: only logged-in maintainers and admins may read /metrics.
     metrics_token: str | None = None
     # Ideas stored and supports from phones and computers, per client address (in memory only):
@@ -71,8 +107,12 @@ class Settings(BaseSettings):
     mail_poll_s: float = Field(2.0, gt=0)
     mail_retry_s: float = Field(30.0, gt=0)       # the first retry; each next one waits twice as long
     mail_retry_max_s: float = Field(3600.0, gt=0)
+    # The public half of the offline release key (base64, from `release-key`): publish-release
+    # refuses a file whose signature does not verify against it. None: not checked on the server
+    # (benches always check against their own copy of the key).
+    release_public_key: str | None = None
 
-    @field_validator("metrics_token", "smtp_url", "mail_from", "public_url")
+    @field_validator("metrics_token", "smtp_url", "mail_from", "public_url", "release_public_key")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return (value or "").strip() or None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import secrets
 import uuid
 
 import pytest
@@ -123,26 +124,27 @@ def server_db(tmp_path_factory):
 
     db = open_database(tmp_path_factory.mktemp("twins") / "server.db")
     load_sample(db)
-    token = add_bench(db, "zepce-01", "zepce")
-    yield db, token
+    server_key = secrets.token_bytes(32)  # as the key file holds it
+    token = add_bench(db, "zepce-01", "zepce", server_key=server_key)
+    yield db, token, server_key
     db.close()
 
 
 @given(text=st.text(min_size=1, max_size=400), language=st.sampled_from(["bs", "hr", "sr", "sr-Latn", "en"]))
 @settings(max_examples=60, deadline=None)
 def test_a_link_the_bench_signs_is_read_back_by_the_server(server_db, text: str, language: str) -> None:
-    db, token = server_db
+    db, token, server_key = server_db
     draft_id = str(uuid.uuid4())
     url = bench_handoff.continue_url("https://klupe.example.ba", "zepce-01", token, draft_id, text, language)
     link = url.split("/c/", 1)[1]
-    draft = server_handoff.read_draft(db, link)
+    draft = server_handoff.read_draft(db, link, server_key)
     assert (draft.bench_id, draft.draft_id, draft.language) == ("zepce-01", draft_id, language)
     assert draft.text == text[:bench_handoff.MAX_TEXT] and draft.cut == (len(text) > bench_handoff.MAX_TEXT)
     assert draft.municipality == "zepce"
 
 
 def test_a_link_signed_with_another_token_is_refused(server_db) -> None:
-    db, _ = server_db
+    db, _, server_key = server_db
     url = bench_handoff.continue_url("https://k.ba", "zepce-01", "not-the-token", str(uuid.uuid4()), "Ideja", "bs")
     with pytest.raises(server_handoff.HandoffError):
-        server_handoff.read_draft(db, url.split("/c/", 1)[1])
+        server_handoff.read_draft(db, url.split("/c/", 1)[1], server_key)

@@ -13,6 +13,10 @@ looks like this (all keys optional)::
     idle_timeout_s = 90                 # back to the start screen after this long untouched
     diagnostics_pin_hash = "scrypt$…"   # make one with `python -m kiosk hash-pin`
     data_dir = "/var/lib/smart-bench"
+    release_public_key = "NhTC…="       # from `python -m sync_server release-key`; empty: no updates
+    update_channel = "stable"           # the channel of releases this bench follows
+    update_max_bytes = 67108864         # a release larger than this is refused (a mobile data budget)
+    update_trial_s = 900                # a new release must report healthy this soon, or is rolled back
     photo_cache_mb = 64                 # initiatives' photos kept in the store; oldest unused go first
 
     hardware_profile = "/etc/smart-bench/profile.toml"  # panel, battery, loads (default: the default bench)
@@ -34,20 +38,26 @@ case, with the table as a prefix for ``[energy]`` keys:
 ``SMART_BENCH_BENCH_ID``, ``SMART_BENCH_MUNICIPALITY``, ``SMART_BENCH_SERVER_URL``,
 ``SMART_BENCH_TOKEN``, ``SMART_BENCH_SERIAL_PORTS`` and ``SMART_BENCH_COMMAND_PORTS`` and
 ``SMART_BENCH_LANGUAGES`` (comma-separated lists), ``SMART_BENCH_IDLE_TIMEOUT_S``,
-``SMART_BENCH_DIAGNOSTICS_PIN_HASH``, ``SMART_BENCH_DATA_DIR``, ``SMART_BENCH_PHOTO_CACHE_MB``, and ``SMART_BENCH_ENERGY_<KEY>``
-(e.g. ``SMART_BENCH_ENERGY_MIN_DWELL_S=900``).
+``SMART_BENCH_DIAGNOSTICS_PIN_HASH``, ``SMART_BENCH_DATA_DIR``, ``SMART_BENCH_PHOTO_CACHE_MB``,
+``SMART_BENCH_RELEASE_PUBLIC_KEY``, ``SMART_BENCH_UPDATE_CHANNEL``, ``SMART_BENCH_UPDATE_MAX_BYTES``,
+``SMART_BENCH_UPDATE_TRIAL_S``, and ``SMART_BENCH_ENERGY_<KEY>`` (e.g. ``SMART_BENCH_ENERGY_MIN_DWELL_S=900``).
 
 Bad values raise ``ConfigError`` whose message names the key, where it came from (file and line,
 or the environment variable) and why; the kiosk prints that message, never a traceback.
+
+The server may override ``idle_timeout_s``, ``languages``, ``diagnostics_pin_hash`` and the
+``[energy]`` keys (remote settings, kiosk.core.remote_settings): ``with_overrides`` checks them
+with the same rules as the file.
 
 The demo's diagnostics PIN is 0000: a provisioned bench must set its own hash.
 """
 from __future__ import annotations
 
+import base64
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -58,6 +68,7 @@ from kiosk.core.pin import parse_pin_hash
 LANGUAGES = ("bs", "hr", "sr", "sr-Latn", "en")
 ENV_PREFIX = "SMART_BENCH_"
 
+IDLE_TIMEOUT_RANGE_S = (30.0, 3600.0)
 # The demo's PIN, 0000 (see the note above: a provisioned bench sets its own).
 DEMO_PIN_HASH = ("scrypt$16384$8$1$c21hcnQtYmVuY2gtZGVtbw$Eu4_ovXIkTEOIJaW2_A188w4Lkq5OteKdyO1_"
                  "yJ09EikrzCDcoNjr3sizd4Sb8xfXfcFM7uxlDwqw8nMlUpLHg")
@@ -87,6 +98,10 @@ class Config:
     hardware_profile: HardwareProfile = DEFAULT_PROFILE
     data_dir: Path = Path.home() / ".local" / "share" / "smart-bench"
     photo_cache_mb: float = 64.0
+    release_public_key: str = ""
+    update_channel: str = "stable"
+    update_max_bytes: int = 64 * 1024 * 1024
+    update_trial_s: float = 900.0
     # Where the values came from, for the diagnostics screen (which words it in the reader's language).
     config_file: Path | None = None
     env_overrides: tuple[str, ...] = ()
@@ -179,6 +194,33 @@ def _positive_number(value: Any) -> float:
     return float(value)
 
 
+def _idle_timeout(value: Any) -> float:
+    seconds = _positive_number(value)
+    # Shorter than the idle warning plus a little reading, and the visitor is thrown out mid-word.
+    if not IDLE_TIMEOUT_RANGE_S[0] <= seconds <= IDLE_TIMEOUT_RANGE_S[1]:
+        raise ValueError(f"must be between {IDLE_TIMEOUT_RANGE_S[0]:g} and {IDLE_TIMEOUT_RANGE_S[1]:g} s, "
+                         f"got {seconds:g}")
+    return seconds
+
+
+def _byte_count(value: Any) -> int:
+    number = _positive_number(value)
+    if number != int(number):
+        raise ValueError(f"must be a whole number of bytes, got {number:g}")
+    return int(number)
+
+
+def _public_key(value: Any) -> str:
+    key = _token(value)
+    try:
+        if key and len(base64.b64decode(key, validate=True)) != 32:
+            raise ValueError(key)
+    except ValueError:
+        raise ValueError("is not an Ed25519 public key (44 characters of base64 from "
+                         "`python -m sync_server release-key`)") from None
+    return key
+
+
 def _pin_hash(value: Any) -> str:
     stored = _text(value)
     try:
@@ -196,12 +238,18 @@ _TOP_LEVEL: dict[str, Callable[[Any], Any]] = {
     "serial_ports": _string_list,
     "command_ports": _string_list,
     "languages": _languages,
-    "idle_timeout_s": _positive_number,
+    "idle_timeout_s": _idle_timeout,
     "diagnostics_pin_hash": _pin_hash,
     "data_dir": lambda value: Path(_text(value)).expanduser(),
     "photo_cache_mb": _positive_number,
     "hardware_profile": lambda value: load_profile(Path(_text(value)).expanduser()),
+    "release_public_key": _public_key,
+    "update_channel": _text,
+    "update_max_bytes": _byte_count,
+    "update_trial_s": _positive_number,
 }
+# The keys the server may set remotely (kiosk.core.remote_settings), besides every [energy] key.
+REMOTE_KEYS = ("idle_timeout_s", "languages", "diagnostics_pin_hash")
 _ENERGY_KEYS = tuple(spec.name for spec in fields(EnergyThresholds))
 
 
@@ -271,4 +319,29 @@ def load_config(path: str | Path | None = None, environ: Mapping[str, str] | Non
     settings["config_file"] = Path(path) if path else None
     settings["env_overrides"] = tuple(sorted(name for name in environ if name.startswith(ENV_PREFIX)))
     return Config(**settings)
+
+
+def with_overrides(config: Config, values: Mapping[str, Any]) -> Config:
+    """``config`` with remote values (``idle_timeout_s``, ``languages``, ``diagnostics_pin_hash``,
+    ``energy.<key>``) checked by the file's own rules; ConfigError naming the first bad one, and
+    then nothing of them applies."""
+    changes: dict[str, Any] = {}
+    energy = {}
+    for key, raw in values.items():
+        table, _, name = key.rpartition(".")
+        try:
+            if table == "energy" and name in _ENERGY_KEYS:
+                energy[name] = _positive_number(raw)
+            elif not table and key in REMOTE_KEYS:
+                changes[key] = _TOP_LEVEL[key](raw)
+            else:
+                raise ValueError("is not a setting the server may change")
+        except ValueError as error:
+            raise ConfigError(f"{key}: {error}") from None
+    if energy:
+        try:
+            changes["energy"] = replace(config.energy, **energy)
+        except ValueError as error:
+            raise ConfigError(f"energy: {error}") from None
+    return replace(config, **changes)
 

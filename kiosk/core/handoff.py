@@ -7,8 +7,9 @@ A continue link is `<server>/c/<payload>.<tag>`:
   "t":text (first 300 characters),"x":true if the text was cut,"ts":unix seconds}`,
   zlib-compressed, base64url without padding;
 - tag: the first 16 bytes of HMAC-SHA256(key, payload as ASCII), base64url without padding;
-- key = HMAC-SHA256(key=SHA-256(bench token), msg=b"smart-bench handoff v1"). The server keeps
-  only SHA-256 of the token, so it derives the same key; nobody without the token can sign.
+- key = HMAC-SHA256(key=SHA-256(bench token), msg=b"smart-bench handoff v1"). The server derives
+  the same key when it makes the token and keeps it sealed with a key file outside its database;
+  nobody without the token (or the server's database and key file together) can sign.
 No Kivy here: the kiosk's screens turn these strings into QR images.
 """
 from __future__ import annotations

@@ -13,7 +13,6 @@ UI thread with ``Clock.schedule_once``).
 """
 from __future__ import annotations
 
-import functools
 import gzip
 import hashlib
 import json
@@ -25,13 +24,16 @@ import time
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from importlib.metadata import PackageNotFoundError, version
+from urllib.parse import quote
 from typing import Any, Callable
 
 import requests
 
+from kiosk import __version__
 from kiosk.core.config import Config
+from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.store import OUTBOX_KINDS, BenchStore
+from kiosk.core.updates import Updater
 
 log = logging.getLogger(__name__)
 
@@ -124,6 +126,30 @@ class ServerApi:
     def get(self, path: str, params: dict[str, str] | None = None) -> requests.Response:
         return self._call("GET", path, params=params)
 
+    def release_offer(self, channel: str) -> dict[str, Any]:
+        """The release rolled out to this bench (``{"version": null}``: none; so is a server that
+        predates remote updates)."""
+        response = self.get("/release", {"channel": channel})
+        return self.json(response) if response.status_code == 200 else {"version": None}
+
+    def release_file(self, version: str, max_bytes: int) -> bytes:
+        """A release's file, refused past ``max_bytes``: whatever the server announced, the
+        bench's data budget holds. The URL is the bench's own (never one the server names)."""
+        path = f"/releases/{quote(version, safe='')}"
+        response = self._call("GET", path, stream=True)
+        with response:
+            if response.status_code != 200:
+                raise SyncFailed(f"download of release {version} refused: {_problem_type(response)}")
+            content = bytearray()
+            try:
+                for chunk in response.iter_content(64 * 1024):
+                    content += chunk
+                    if len(content) > max_bytes:
+                        raise SyncFailed(f"download of release {version} passed its {max_bytes} bytes")
+            except requests.RequestException as error:
+                raise SyncFailed(f"download of release {version} cut: {type(error).__name__}") from error
+        return bytes(content)
+
     def fetch(self, path: str) -> requests.Response:
         """A file the feed names by its path on the server (an initiative's photo)."""
         return self._call("GET", path, root=True)
@@ -157,8 +183,9 @@ class SyncRound:
     next request, so a round cut anywhere loses nothing and repeats little."""
 
     def __init__(self, store: BenchStore, api: ServerApi, health: Callable[[], dict[str, Any]],
-                 photo_budget_bytes: int = 0) -> None:
+                 remote: RemoteSettings, updater: Updater, photo_budget_bytes: int = 0) -> None:
         self.store, self.api, self.health = store, api, health
+        self.remote, self.updater = remote, updater
         self.photo_budget_bytes = photo_budget_bytes
         self.sent = {"suggestions": 0, "supports": 0, "telemetry": 0}
         self.rejected = {"suggestions": 0, "supports": 0, "telemetry": 0}
@@ -167,10 +194,13 @@ class SyncRound:
         for kind in OUTBOX_KINDS:
             self.push_outbox(kind)
         self.push_telemetry()
+        self.updater.confirm_healthy()  # the health report is on the server
         changed = self.pull_initiatives()
+        self.pull_settings()
         photos = self.pull_photos()
         if check_statuses:
             self.refresh_statuses()
+        self.check_release()
         return RoundReport(dict(self.sent), dict(self.rejected), changed, photos)
 
     def push_outbox(self, kind: str) -> None:
@@ -233,6 +263,22 @@ class SyncRound:
         self.store.apply_initiatives(feed)
         return len(feed.get("items") or []) + len(feed.get("deleted") or [])
 
+    def pull_settings(self) -> None:
+        response = self.api.get("/settings")
+        if response.status_code == 404:
+            return  # a server from before remote settings
+        if response.status_code != 200:
+            raise SyncFailed(f"settings refused: {_problem_type(response)}")
+        self.remote.apply(self.api.json(response))
+
+    def check_release(self) -> None:
+        """Last in the round: a download of megabytes must not hold up what citizens wrote, and a
+        cut download is retried next round without failing this one."""
+        try:
+            self.updater.check(self.api)
+        except SyncFailed as error:
+            log.info("release check stopped for this round: %s", error)
+
     def pull_photos(self) -> int:
         """Fetch photos the initiatives list and the store lacks, while the cache has room: a
         budget smaller than all photos keeps the most recently shown, without fetching the same
@@ -289,8 +335,12 @@ class SyncClient:
 
     def __init__(self, config: Config, *, on_change: Callable[[SyncState], None] | None = None,
                  health: Callable[[], dict[str, Any]] | None = None,
-                 session_factory: Callable[[], requests.Session] = requests.Session) -> None:
+                 session_factory: Callable[[], requests.Session] = requests.Session,
+                 remote_settings: RemoteSettings | None = None) -> None:
         self.config = config
+        self.remote_settings = remote_settings or RemoteSettings(config)
+        self.updater = Updater(config.data_dir, config.release_public_key, config.update_channel,
+                               config.update_max_bytes, __version__)
         self.on_change = on_change
         self.health_extra = health or (lambda: {})
         self.session_factory = session_factory
@@ -336,7 +386,7 @@ class SyncClient:
         api = ServerApi(self.config.server_url, self.config.token, session or self.session_factory())
         check_statuses = time.monotonic() - self._last_status_check >= STATUS_REFRESH_S
         try:
-            report = SyncRound(store, api, lambda: self._health(store),
+            report = SyncRound(store, api, lambda: self._health(store), self.remote_settings, self.updater,
                                self.config.photo_cache_bytes).run(check_statuses)
         except SyncFailed as error:
             self._failures += 1
@@ -351,7 +401,7 @@ class SyncClient:
 
     def _health(self, store: BenchStore) -> dict[str, Any]:
         backlog = store.backlog()
-        return {"app_version": _app_version(), "bench_id": self.config.bench_id,
+        return {"app_version": __version__, "bench_id": self.config.bench_id,
                 "backlog": backlog["suggestions"] + backlog["supports"],
                 "uptime_s": round(time.monotonic() - self.started_at),
                 "store_bytes": store.size_bytes(),
@@ -359,7 +409,10 @@ class SyncClient:
                 "disk_free_bytes": shutil.disk_usage(store.path.parent).free,
                 "last_sync_error": self.state().last_error,
                 # The server's "silent" alert allows for a bench that syncs less to save energy.
-                "sync_interval_s": self.interval_s, **self.health_extra()}
+                "sync_interval_s": self.interval_s,
+                # What the fleet pages show of remote updates and settings on this bench.
+                "update": self.updater.report(), "settings": self.remote_settings.report(),
+                **self.health_extra()}
 
     def _publish(self, store: BenchStore, *, online: bool, error: str | None, success: bool = False) -> None:
         with self._lock:
@@ -412,11 +465,4 @@ class SyncClient:
             self._wake.wait(remaining)
         self._wake.clear()
 
-
-@functools.cache
-def _app_version() -> str:
-    try:
-        return version("smart-bench")
-    except PackageNotFoundError:
-        return "unknown"
 

@@ -25,6 +25,7 @@ from kiosk.core.config import Config
 from kiosk.core.energy import Backlight, EnergyPolicy, NullBacklight
 from kiosk.core.energy_state import save_state
 from kiosk.core.pin import check_pin
+from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.session import Session
 from kiosk.core.store import BenchStore, telemetry_sample
 from kiosk.i18n.translator import Translator
@@ -82,6 +83,7 @@ class KioskApp(App):
         self._logo_taps: list[float] = []
         self._telemetry_at = float("-inf")
         self.language = services.config.default_language
+        self.at_rest = True  # on the start screen, nobody using the bench (a plain bool: threads read it)
         tr.switch(services.translator, self.language)
 
     # --- building and lock-down --------------------------------------------------------------
@@ -121,6 +123,24 @@ class KioskApp(App):
             services.sync.on_change = self._on_sync_thread
             services.sync.set_interval(services.energy.plan.sync_interval_s)
             self.sync_state = services.sync.state()
+            self.follow(services.sync.remote_settings)
+            # A new release waits until nobody is using the bench: read from the sync thread.
+            services.sync.updater.may_switch = lambda: self.at_rest
+
+    def follow(self, remote: RemoteSettings) -> None:
+        """Apply each new version of the remote settings while running (from the sync thread)."""
+        remote.subscribe(lambda config: Clock.schedule_once(lambda _dt: self.apply_config(config)))
+
+    def apply_config(self, config: Config) -> None:
+        """New settings without a restart: the idle timeout from the next touch on, the energy
+        thresholds from the next power reading, the PIN at the next try, the languages at once."""
+        self.config_ = self.services.config = config
+        self.idle.timeout_s = config.idle_timeout_s
+        self.services.energy.thresholds = config.energy
+        if config.languages != self.services.translator.languages:
+            self.services.translator = Translator(config.languages)
+            self.manager.get_screen("attract").show_languages()
+            self.set_language(self.language if self.language in config.languages else config.default_language)
 
     def on_stop(self) -> None:
         if self.services.sync is not None:
@@ -166,6 +186,7 @@ class KioskApp(App):
         screen.prepare(**kwargs)
         self.manager.current = name
         self.section = SECTION_OF.get(name, name)
+        self.at_rest = name == "attract"
         if name == "attract":
             self.idle.disarm()  # nothing to wipe, nobody to warn
         else:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from ..clock import iso
+from ..clock import iso, utcnow
 from ..db import Database
+from ..settings import TELEMETRY_MAX_AHEAD_S
 
 # A bench reports its own port names; more than this many is a broken or hostile bench, and every
 # port becomes a metric series, so the rest are ignored.
@@ -90,13 +91,20 @@ def _sample(row: tuple[Any, ...]) -> Sample:
                   None if load_on is None else bool(load_on), parse_ports(ports))
 
 
-def _latest_samples(db: Database, bench_id: str | None = None) -> dict[str, Sample]:
+def _until(until: datetime | None) -> str:
+    """The newest time stamp worth showing: a sample dated after it (stored before the API refused
+    such samples, or by a bench whose clock ran wild) must neither break a page nor stay "latest"."""
+    return iso(until if until is not None else utcnow() + timedelta(seconds=TELEMETRY_MAX_AHEAD_S))
+
+
+def _latest_samples(db: Database, bench_id: str | None, until: datetime | None) -> dict[str, Sample]:
     # max(at) per bench walks the (bench_id, at) primary key; SQLite returns the row's other
     # columns from the row holding the max (a documented bare-column guarantee).
-    where = "WHERE bench_id = ?" if bench_id is not None else ""
-    cursor = db.execute(
-        f"SELECT bench_id, max(at), {_VALUE_COLUMNS} FROM telemetry {where} "
-        "GROUP BY bench_id", [bench_id] if bench_id is not None else [])
+    where, params = "WHERE at <= ?", [_until(until)]
+    if bench_id is not None:
+        where, params = where + " AND bench_id = ?", params + [bench_id]
+    cursor = db.execute(f"SELECT bench_id, max(at), {_VALUE_COLUMNS} FROM telemetry {where} GROUP BY bench_id",
+                        params)
     return {row[0]: _sample(row[1:]) for row in cursor}
 
 
@@ -108,9 +116,10 @@ def _health(text: str | None) -> dict[str, Any]:
     return health if isinstance(health, dict) else {}
 
 
-def benches(db: Database, bench_id: str | None = None) -> list[BenchState]:
-    """Every bench (or the one asked for) with its latest sample, ordered by municipality and id."""
-    samples = _latest_samples(db, bench_id)
+def benches(db: Database, bench_id: str | None = None, until: datetime | None = None) -> list[BenchState]:
+    """Every bench (or the one asked for) with its latest sample up to ``until`` (default: the
+    server's clock plus the telemetry's allowed advance), ordered by municipality and id."""
+    samples = _latest_samples(db, bench_id, until)
     where = "WHERE id = ?" if bench_id is not None else ""
     cursor = db.execute(
         "SELECT id, municipality, created_at, revoked_at IS NOT NULL, last_contact_at, last_telemetry_at, "
@@ -126,15 +135,15 @@ def benches(db: Database, bench_id: str | None = None) -> list[BenchState]:
     return states
 
 
-def bench(db: Database, bench_id: str) -> BenchState | None:
-    found = benches(db, bench_id)
+def bench(db: Database, bench_id: str, until: datetime | None = None) -> BenchState | None:
+    found = benches(db, bench_id, until)
     return found[0] if found else None
 
 
-def samples_since(db: Database, bench_id: str, since: datetime) -> list[Sample]:
-    """A bench's samples from ``since`` on, oldest first."""
-    cursor = db.execute(f"SELECT at, {_VALUE_COLUMNS} FROM telemetry WHERE bench_id = ? AND at >= ? ORDER BY at",
-                        [bench_id, iso(since)])
+def samples_since(db: Database, bench_id: str, since: datetime, until: datetime | None = None) -> list[Sample]:
+    """A bench's samples from ``since`` to ``until`` (as for `benches`), oldest first."""
+    cursor = db.execute(f"SELECT at, {_VALUE_COLUMNS} FROM telemetry WHERE bench_id = ? AND at >= ? AND at <= ? "
+                        "ORDER BY at", [bench_id, iso(since), _until(until)])
     return [_sample(row) for row in cursor]
 
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..auth import Bench
-from ..clock import now_iso
+from ..clock import ago_iso, now_iso
 from ..db import Database, current_seq, municipality_slugs, next_seq, transaction
 from ..municipalities import resolve
+from ..settings import MAX_SUPPORTS_PER_HOUR
 from ..wire import LANGUAGES, Rejection, SupportIn, check_support
 from . import audit
 from .errors import InvalidInput, InvalidTransition, NotFound
@@ -139,18 +140,30 @@ def visible_to(db: Database, initiative_id: str, municipality: str) -> bool:
     ).fetchone() is not None
 
 
-def receive_supports(db: Database, bench: Bench, items: Sequence[dict[str, Any]]) -> dict[str, list[Any]]:
+def receive_supports(db: Database, bench: Bench, items: Sequence[dict[str, Any]],
+                     per_hour: int = MAX_SUPPORTS_PER_HOUR) -> dict[str, list[Any]]:
     """The one way in for "I support this initiative" taps: check each item, then store the new ones."""
-    return ingest_supports(db, bench, [check_support(item) for item in items])
+    return ingest_supports(db, bench, [check_support(item) for item in items], per_hour)
 
 
-def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejection]) -> dict[str, list[Any]]:
-    """Store a bench's new supports, all or nothing; replays store nothing new."""
-    now = now_iso()
+def ingest_supports(db: Database, bench: Bench, items: list[SupportIn | Rejection],
+                    per_hour: int = MAX_SUPPORTS_PER_HOUR) -> dict[str, list[Any]]:
+    """Store a bench's new supports, all or nothing; replays store nothing new. At most
+    ``per_hour`` new supports of this bench for one initiative in the last hour: the rest are
+    rejected `too_many_supports`."""
+    now, hour_ago = now_iso(), ago_iso(3600)
+    room: dict[str, int] = {}  # initiative id -> supports this bench may still add this hour
 
     def store(item: SupportIn) -> str | None:
         if not visible_to(db, item.initiative_id, bench.municipality):
             return "unknown_initiative"
+        if item.initiative_id not in room:
+            recent = db.execute("SELECT count(*) FROM supports WHERE bench_id = ? AND initiative_id = ? "
+                                "AND received_at > ?", [bench.id, item.initiative_id, hour_ago]).fetchone()[0]
+            room[item.initiative_id] = per_hour - recent
+        if room[item.initiative_id] <= 0:
+            return "too_many_supports"
+        room[item.initiative_id] -= 1
         db.execute(
             "INSERT INTO supports (id, bench_id, initiative_id, created_at, received_at) VALUES (?, ?, ?, ?, ?)",
             [item.id, bench.id, item.initiative_id, item.created_at, now],

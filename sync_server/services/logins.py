@@ -1,7 +1,9 @@
 """People's login sessions for the web pages, and the server's own secrets.
 
 A session is a random token in a cookie; the database keeps only its SHA-256 (like bench tokens),
-so a copy of the database logs nobody in, and logging out or removing a user ends it at once."""
+so a copy of the database logs nobody in, and logging out, disabling or removing a user ends it at
+once. A one-time password (set by an administrator) lets its holder in once: the login uses it up,
+and the session it gives is good only for choosing a new password (``User.must_change_password``)."""
 from __future__ import annotations
 
 import secrets
@@ -20,6 +22,7 @@ class User:
     username: str
     role: str  # admin | moderator | maintainer
     municipalities: tuple[str, ...]  # a moderator's scope; empty for the others
+    must_change_password: bool = False  # logged in with a one-time password
 
     def may_moderate(self, municipality: str | None) -> bool:
         """Admins moderate everything, moderators their municipalities (network-wide: admins only)."""
@@ -38,22 +41,33 @@ def secret(db: Database, name: str) -> bytes:
 
 
 def load_user(db: Database, username: str) -> User | None:
-    row = db.execute("SELECT role FROM users WHERE username = ?", [username]).fetchone()
+    """The user, or None for unknown and disabled ones."""
+    row = db.execute("SELECT role, must_change_password FROM users WHERE username = ? AND disabled_at IS NULL",
+                     [username]).fetchone()
     if row is None:
         return None
     scope = tuple(r[0] for r in db.execute(
         "SELECT municipality FROM user_municipalities WHERE username = ? ORDER BY municipality", [username]))
-    return User(username, row[0], scope)
+    return User(username, row[0], scope, bool(row[1]))
 
 
 def authenticate(db: Database, username: str, password: str) -> User | None:
     """The user if the password is right. Unknown names cost the same time as known ones."""
     username = username.strip().lower()
-    row = db.execute("SELECT password_hash FROM users WHERE username = ?", [username]).fetchone()
+    row = db.execute("SELECT password_hash, must_change_password, disabled_at FROM users WHERE username = ?",
+                     [username]).fetchone()
     if row is None:
         auth.verify_password(_DUMMY_HASH, password)
         return None
-    return load_user(db, username) if auth.verify_password(row[0], password) else None
+    if not auth.verify_password(row[0], password) or row[2] is not None:
+        return None
+    if row[1]:  # a one-time password: used up now (no argon2 hash starts with "!")
+        with transaction(db):
+            used = db.execute("UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ?",
+                              ["!one-time password used", username, row[0]]).rowcount
+        if not used:  # another login used it first
+            return None
+    return load_user(db, username)
 
 
 _DUMMY_HASH = auth.hash_password(secrets.token_hex(8))
@@ -74,6 +88,11 @@ def session_user(db: Database, token: str) -> User | None:
     row = db.execute("SELECT username FROM web_sessions WHERE token_hash = ? AND expires_at > ?",
                      [auth.hash_token(token), now_iso()]).fetchone()
     return load_user(db, row[0]) if row else None
+
+
+def session_hash(token: str) -> str:
+    """What the database keeps of a session token."""
+    return auth.hash_token(token)
 
 
 def end_session(db: Database, token: str) -> None:

@@ -78,7 +78,7 @@ def _username(db: Database, organisation: str) -> str:
 def approve(db: Database, actor: str, application_id: str) -> Approval:
     application = _pending(db, application_id)
     username, password = _username(db, application["organisation"]), auth.new_password()
-    add_user(db, username, "moderator", password, [application["municipality"]], actor=actor)
+    add_user(db, username, "moderator", password, [application["municipality"]], actor=actor, one_time=True)
     _decide(db, actor, application_id, "approved", username)
     return Approval(username, password)
 

@@ -8,14 +8,16 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from . import (fleet, ideas, initiatives_admin, login, membership, moderation, open_data, phone, photos, portal,
-               support, unsubscribe)
+from ..settings import Settings
+from . import (account, fleet, fleet_releases, fleet_remote_settings, ideas, initiatives_admin, login, membership,
+               moderation, open_data, people, phone, photos, portal, support, unsubscribe)
 from .security import SecurityHeadersMiddleware, on_login_required, on_web_error
 from .sessions import LoginRequired, WebError
 
 STATIC = Path(__file__).parent / "static"
-PAGES = (phone, support, ideas, unsubscribe, login, moderation, initiatives_admin, portal, membership, open_data,
-         photos, fleet)
+# /fleet/releases and /fleet/settings before fleet's /fleet/<bench> (those two names are no bench ids).
+PAGES = (phone, support, ideas, unsubscribe, login, account, moderation, initiatives_admin, portal, membership,
+         people, open_data, photos, fleet_releases, fleet_remote_settings, fleet)
 
 
 def build_router() -> APIRouter:
@@ -26,7 +28,8 @@ def build_router() -> APIRouter:
     return router
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, settings: Settings) -> None:
+    login.install(app, settings)
     app.add_exception_handler(LoginRequired, on_login_required)
     app.add_exception_handler(WebError, on_web_error)
     app.add_middleware(SecurityHeadersMiddleware)

@@ -23,6 +23,7 @@ from ..fleet import metrics as fleet_metrics
 from ..fleet.alerts import KINDS, Alert, alerts_for, worst_first_key
 from ..fleet.charts import LOCAL_TIME, Series, line_chart
 from ..fleet.history import history
+from ..fleet.updates import settings_of, update_of
 from ..settings import Settings
 from .context import database, settings as app_settings
 from .sessions import User, WebError, current_user, require_role
@@ -40,6 +41,11 @@ def _with_alerts(benches: list[BenchState], now: datetime, settings: Settings) -
     return [(bench, alerts_for(bench, now, settings)) for bench in benches]
 
 
+def _until(now: datetime, settings: Settings) -> datetime:
+    """Samples dated after this are implausible: they are not shown (see services.fleet)."""
+    return now + timedelta(seconds=settings.telemetry_max_ahead_s)
+
+
 def _seconds_since(moment: datetime | None, now: datetime) -> float | None:
     return None if moment is None else max((now - moment).total_seconds(), 0.0)
 
@@ -49,8 +55,8 @@ def fleet_page(request: Request, only: str = "", municipality: str = "", page: i
                user: User = Depends(require_role(*FLEET_ROLES))) -> Response:
     """Every bench, worst first, PAGE_SIZE to a page; ``?only=alerts`` keeps the benches that need
     a visit, ``?municipality=<slug>`` one municipality's. The counts are of the whole fleet."""
-    db, now = database(request), utcnow()
-    rows = sorted(_with_alerts(fleet.benches(db), now, app_settings(request)),
+    db, now, settings = database(request), utcnow(), app_settings(request)
+    rows = sorted(_with_alerts(fleet.benches(db, until=_until(now, settings)), now, settings),
                   key=lambda row: worst_first_key(*row))
     counts = {kind: sum(any(a.kind == kind for a in alerts) for _, alerts in rows) for kind in KINDS}
     total, alerting = len(rows), sum(bool(alerts) for _, alerts in rows)
@@ -61,7 +67,8 @@ def fleet_page(request: Request, only: str = "", municipality: str = "", page: i
     pages = max(1, -(-len(rows) // PAGE_SIZE))
     shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
     return render(request, "fleet/index.html", {
-        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now), fleet_energy.plan(bench.health))
+        "rows": [(bench, alerts, _seconds_since(bench.last_contact_at, now), fleet_energy.plan(bench.health),
+                  update_of(bench), settings_of(bench))
                  for bench, alerts in shown],
         "names": municipality_slugs(db), "counts": counts, "total": total, "alerting": alerting,
         "matching": len(rows), "only": only, "municipality": municipality, "page": page, "pages": pages,
@@ -98,12 +105,11 @@ def _charts(samples: list[Sample], now: datetime, lang: str) -> dict[str, list[M
 
 @router.get("/fleet/{bench_id}", response_class=HTMLResponse)
 def bench_page(request: Request, bench_id: str, user: User = Depends(require_role(*FLEET_ROLES))) -> Response:
-    db, now = database(request), utcnow()
-    bench = fleet.bench(db, bench_id)
+    db, now, settings = database(request), utcnow(), app_settings(request)
+    bench = fleet.bench(db, bench_id, _until(now, settings))
     if bench is None:
         raise WebError(404, i18n.N_("There is no such bench."))
-    samples = fleet.samples_since(db, bench.id, now - PERIODS[-1][1])
-    settings = app_settings(request)
+    samples = fleet.samples_since(db, bench.id, now - PERIODS[-1][1], _until(now, settings))
     episodes = history(bench, samples, settings, now)
     return render(request, "fleet/bench.html", {
         "bench": bench, "alerts": alerts_for(bench, now, settings),
@@ -111,6 +117,7 @@ def bench_page(request: Request, bench_id: str, user: User = Depends(require_rol
         "since": _seconds_since(bench.last_contact_at, now), "names": municipality_slugs(db),
         "charts": _charts(samples, now, language(request)), "zone": LOCAL_TIME,
         "plan": fleet_energy.plan(bench.health), "usage": fleet_energy.port_usage(samples),
+        "update": update_of(bench), "remote": settings_of(bench),
     })
 
 
@@ -132,7 +139,7 @@ def metrics(request: Request) -> Response:
         return PlainTextResponse("a metrics token or a maintainer login is required\n", status_code=401,
                                  headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
     db, now = database(request), utcnow()
-    benches = fleet.benches(db)
+    benches = fleet.benches(db, until=_until(now, settings))
     alerts = {bench.id: found for bench, found in _with_alerts(benches, now, settings)}
     body = fleet_metrics.render(fleet_metrics.fleet_families(benches, alerts, fleet.suggestion_counts(db), now)).encode()
     if "gzip" in request.headers.get("accept-encoding", ""):

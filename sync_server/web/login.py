@@ -1,19 +1,27 @@
 """Logging in and out (people made by `python -m sync_server add-user`, or approved NGOs)."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from ..i18n import N_
 from ..services.logins import authenticate, end_session, start_session
+from ..settings import Settings
 from .context import database
-from .sessions import SESSION_COOKIE, current_user, safe_next, set_cookie, verify_csrf
+from .passwords import RETRY_AFTER_S, PasswordChecks, ServerBusy
+from .sessions import PASSWORD_PAGE, SESSION_COOKIE, current_user, renew_csrf_nonce, safe_next, set_cookie, verify_csrf
 from .templating import render
-from .throttle import LoginThrottle
+from .throttle import LoginLimits, LoginThrottle
 
 router = APIRouter()
-_throttle = LoginThrottle()
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """The login guards of this application: failed-login counts and password-check slots."""
+    app.state.login_throttle = LoginThrottle(LoginLimits(
+        settings.login_account_failures, settings.login_network_failures, settings.login_global_failures,
+        settings.login_window_s, settings.login_tracked_keys))
+    app.state.password_checks = PasswordChecks(settings.login_hash_slots, settings.login_hash_queue)
 
 
 def _home(role: str) -> str:
@@ -36,19 +44,33 @@ async def login(request: Request) -> Response:
     next_url = str(form.get("next", ""))
     address = request.client.host if request.client else ""
     context = {"next": safe_next(next_url) if next_url else "", "username": username}
-    wait = _throttle.wait_s(address, username)
+    throttle: LoginThrottle = request.app.state.login_throttle
+    wait = throttle.wait_s(address, username)
     if wait:
-        return render(request, "login.html", {**context, "error": N_("Too many failed attempts. Try again in %(minutes)d minutes."),
-                                              "minutes": (wait + 59) // 60}, 429)
-    # argon2 takes tens of milliseconds on purpose: keep it off the event loop
-    user = await run_in_threadpool(lambda: authenticate(database(request), username, password))
+        return _refused(render(request, "login.html", {
+            **context, "error": N_("Too many failed attempts. Try again in %(minutes)d minutes."),
+            "minutes": (wait + 59) // 60}, 429), wait)
+    checks: PasswordChecks = request.app.state.password_checks
+    try:  # argon2 runs on a worker thread, off the event loop, in a bounded number at a time
+        user = await checks.run(lambda: authenticate(database(request), username, password))
+    except ServerBusy:
+        return _refused(render(request, "login.html", {
+            **context, "error": N_("The server is busy checking other logins. Please try again in a few seconds."),
+            "minutes": 0}, 503), RETRY_AFTER_S)
     if user is None:
-        _throttle.failed(address, username)
+        throttle.failed(address, username)
         return render(request, "login.html", {**context, "error": N_("Wrong username or password."),
                                               "minutes": 0}, 401)
-    _throttle.succeeded(address, username)
-    response = RedirectResponse(safe_next(next_url) if next_url else _home(user.role), status_code=303)
+    throttle.succeeded(address, username)
+    target = PASSWORD_PAGE if user.must_change_password else safe_next(next_url) if next_url else _home(user.role)
+    response = RedirectResponse(target, status_code=303)
     set_cookie(request, response, SESSION_COOKIE, start_session(database(request), user.username))
+    renew_csrf_nonce(request, response)
+    return response
+
+
+def _refused(response: Response, retry_after_s: int) -> Response:
+    response.headers["Retry-After"] = str(retry_after_s)
     return response
 
 

@@ -75,7 +75,7 @@ async def receipt_page(request: Request, code: str) -> HTMLResponse:
 
 def _draft(request: Request, link: str) -> Draft:
     try:
-        draft = read_draft(database(request), link)
+        draft = read_draft(database(request), link, request.app.state.context.server_key)
     except HandoffError as error:
         raise WebError(400, error.message) from None
     request.state.page_language = draft.language  # the language chosen on the bench

@@ -249,3 +249,79 @@ def test_backoff_grows_to_its_cap_with_a_little_jitter() -> None:
         delays = [backoff.delay(attempt) for _ in range(50)]
         assert all(expected * 0.9 <= delay <= expected * 1.1 for delay in delays)
         assert len(set(delays)) > 1
+
+
+# --- the reader sleeps until a block arrives ------------------------------------------------
+
+LINE_BYTES_PER_S = 1920  # 19200 baud, 8N1
+USB_PACKET_S = 0.016  # a USB serial adapter hands bytes over in bursts (FTDI's latency timer)
+
+
+def reader_wakeups(link: Link) -> int:
+    """How often the link's reader thread has gone to sleep and been woken (the kernel's count)."""
+    thread = next(thread for thread in threading.enumerate() if thread.name == f"link {link.name}")
+    status = open(f"/proc/self/task/{thread.native_id}/status").read()
+    return int(status.split("voluntary_ctxt_switches:")[1].split()[0])
+
+
+def send_at_line_rate(master: int, data: bytes) -> None:
+    packet = int(LINE_BYTES_PER_S * USB_PACKET_S)
+    for start in range(0, len(data), packet):
+        os.write(master, data[start:start + packet])
+        time.sleep(USB_PACKET_S)
+
+
+def one_seconds_blocks() -> bytes:
+    """What the MPPT and the port board send in one second, on one line as the simulator does."""
+    return b"".join(encode_block(fields) for fields in BenchModel(seed=3, start_hour=12).step(1.0))
+
+
+def test_the_reader_sleeps_while_the_line_is_quiet_and_wakes_about_twice_per_blocks(raw_pty) -> None:
+    master, path = raw_pty
+    collector = Collector()
+    with Link(path, collector, backoff=FAST) as link:
+        assert link.wait_connected(5)
+        time.sleep(0.3)
+        quiet_from = reader_wakeups(link)
+        time.sleep(1.0)
+        # A read with a timeout of 0.2 s (the old polling reader) woke five times here.
+        assert reader_wakeups(link) - quiet_from == 0
+        data = one_seconds_blocks()
+        busy_from, sent_at = reader_wakeups(link), time.monotonic()
+        send_at_line_rate(master, data)  # 437 bytes: 0.23 s on the wire
+        collector.wait_for(lambda blocks: len(blocks) == 2, timeout=1.0)
+        assert time.monotonic() - sent_at < len(data) / LINE_BYTES_PER_S + 0.4  # promptly
+        assert reader_wakeups(link) - busy_from <= 4  # not one per USB packet (28 of them)
+        started = time.monotonic()
+    assert time.monotonic() - started < 0.5  # close() woke the sleeping read at once
+    assert collector.blocks[1]["USB1"] in ("ON", "OFF", "FAULT")
+
+
+def test_a_sleeping_reader_notices_an_unplug_at_once_and_reads_the_adapter_again(tmp_path) -> None:
+    path = tmp_path / "ttyUSB0"
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    path.symlink_to(os.ttyname(slave))
+    collector = Collector()
+    with Link(str(path), collector, backoff=FAST) as link:
+        assert link.wait_connected(5)
+        time.sleep(0.3)  # the reader is asleep in its read: the line is quiet
+        os.close(master)  # the adapter is pulled out
+        os.close(slave)
+        path.unlink()
+        unplugged_at = time.monotonic()
+        wait_until(lambda: not link.stats().connected, timeout=1.0)
+        assert time.monotonic() - unplugged_at < 0.5
+        assert "connection lost" in link.stats().last_error or "open failed" in link.stats().last_error
+        master, slave = os.openpty()  # ... and plugged back in
+        tty.setraw(slave)
+        path.symlink_to(os.ttyname(slave))
+        try:
+            assert link.wait_connected(2)
+            time.sleep(0.1)
+            send_at_line_rate(master, one_seconds_blocks())
+            collector.wait_for(lambda blocks: len(blocks) == 2, timeout=1.0)
+            assert link.stats().reconnects == 1
+        finally:
+            os.close(master)
+            os.close(slave)

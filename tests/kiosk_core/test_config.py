@@ -61,6 +61,9 @@ def test_environment_variables_override_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text, expected", [
     ('bench_id = "a"\n\nlanguages = ["bs", "de"]\n', ["'languages'", "line 3", "de"]),
     ('idle_timeout_s = -5\n', ["'idle_timeout_s'", "line 1", "positive"]),
+    ('idle_timeout_s = 5\n', ["'idle_timeout_s'", "between 30 and 3600 s, got 5"]),
+    ('release_public_key = "not-a-key"\n', ["'release_public_key'", "Ed25519", "release-key"]),
+    ('update_max_bytes = 1.5\n', ["'update_max_bytes'", "whole number of bytes"]),
     ('server_url = "klupe.example.ba"\n', ["'server_url'", "http"]),
     ('[energy]\nreserve_pct = "lots"\n', ["'energy.reserve_pct'", "line 2"]),
     ('[energy]\nreserve_pct = 48\n', ["[energy]", "reserve_pct"]),

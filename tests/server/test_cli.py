@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 
-from sync_server.auth import verify_password
+from sync_server.auth import hash_bench_token, verify_password
 from sync_server.db import SCHEMA_VERSION, open_database, schema_version
 
 from .conftest import ROOT
@@ -26,9 +26,12 @@ def test_add_bench_prints_only_the_token_and_stores_only_its_hash(tmp_path):
     token = result.stdout.strip()
     assert result.stdout.count("\n") == 1 and len(token) == 43
     db = open_database(db_file)
-    row = db.execute("SELECT id, municipality, token_hash FROM benches").fetchone()
-    assert row == ("Bench-07", "zepce", hashlib.sha256(token.encode()).hexdigest())
-    assert token.encode() not in (tmp_path / "s.db").read_bytes()
+    row = db.execute("SELECT id, municipality, token_hash, handoff_key FROM benches").fetchone()
+    assert row[:3] == ("Bench-07", "zepce", hash_bench_token(token))
+    assert row[3].startswith("v1:")  # the hand-off key, sealed with the key file beside the database
+    stored = (tmp_path / "s.db").read_bytes()
+    # Neither the token nor its plain SHA-256 (which gives the hand-off key) is in the database.
+    assert token.encode() not in stored and hashlib.sha256(token.encode()).hexdigest().encode() not in stored
     assert schema_version(db) == SCHEMA_VERSION
 
 
@@ -103,3 +106,20 @@ def test_serve_refuses_to_start_on_a_bad_setting_in_the_environment_and_names_it
     assert line.startswith("error: invalid setting SMART_BENCH_LOW_SOC_PCT='lots'"), line
     assert "number" in line
     assert not db_file.exists()
+
+
+def test_release_key_and_signing_offline(tmp_path):
+    db_file, key = str(tmp_path / "s.db"), tmp_path / "release.pem"
+    made = cli("release-key", "--private-key", str(key), "--db", db_file)
+    assert made.returncode == 0, made.stderr
+    public_key = made.stdout.strip()
+    assert len(public_key) == 44 and oct(key.stat().st_mode & 0o777) == "0o600"
+    again = cli("release-key", "--private-key", str(key), "--db", db_file)
+    assert again.returncode == 1 and "File exists" in again.stderr, "an existing key is never overwritten"
+    release = tmp_path / "smart_bench-1.0.0-py3-none-any.whl"
+    release.write_bytes(b"not a wheel")
+    assert cli("sign-release", str(release), "--key", str(key), "--db", db_file).returncode == 0
+    assert len((tmp_path / f"{release.name}.sig").read_text().strip()) == 88
+    refused = cli("publish-release", str(release), "--channel", "stable", "--public-key", public_key, "--db", db_file)
+    assert refused.returncode == 1 and "not a readable wheel" in refused.stderr
+    assert "names of fleet pages" in cli("add-bench", "Settings", "--municipality", "mostar", "--db", db_file).stderr

@@ -100,7 +100,11 @@ def test_membership_application_and_one_time_password(web: Web) -> None:
     newcomer = requests.Session()
     login = newcomer.post(f"{web.url}/login", allow_redirects=False, data={
         "username": username, "password": password, "csrf_token": csrf(newcomer.get(f"{web.url}/login").text)})
-    assert login.status_code == 303
+    # The one-time password opens only the password page, until the NGO chooses its own.
+    assert (login.status_code, login.headers["location"]) == (303, "/account/password")
+    assert newcomer.get(f"{web.url}/moderation", allow_redirects=False).headers["location"] == "/account/password"
+    chosen = _post(newcomer, web, "/account/password", new="our own password", repeat="our own password")
+    assert chosen.status_code == 200 and "Vaša lozinka je promijenjena." in chosen.text
     assert newcomer.get(f"{web.url}/moderation?municipality=maglaj").status_code == 200
     assert newcomer.get(f"{web.url}/moderation?municipality=zepce").status_code == 403
 

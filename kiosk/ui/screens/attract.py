@@ -31,13 +31,18 @@ def port_label(name: str, state: str, current_a: float | None) -> str:
 
 class AttractScreen(KioskScreen):
     def on_kv_post(self, *args: Any) -> None:
+        self.show_languages()
+        self.app.bind(ports=self._show_ports)
+        tr.fbind("_", self._show_ports)
+        self._show_ports()
+
+    def show_languages(self) -> None:
+        """One button per language of the bench (again when remote settings change them)."""
+        self.ids.languages.clear_widgets()
         for code in self.app.services.translator.languages:
             button = Factory.QuietButton(text=LANGUAGE_NAMES[code], size_hint_x=None, width=220)
             button.bind(on_release=lambda _b, code=code: self.start(code))
             self.ids.languages.add_widget(button)
-        self.app.bind(ports=self._show_ports)
-        tr.fbind("_", self._show_ports)
-        self._show_ports()
 
     def start(self, language: str | None = None) -> None:
         if language:

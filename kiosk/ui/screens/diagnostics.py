@@ -3,16 +3,15 @@ one toggle per port that says its state, and the raw figures (serial counters, s
 version, configuration) behind a second tap."""
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
+from datetime import datetime, timezone
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.factory import Factory
 from kivy.properties import BooleanProperty
 
-from datetime import datetime, timezone
-
 from hardware.status import SWITCHABLE_PORTS
+from kiosk import __version__
 from kiosk.core.diagnostics import FAULT, OK, WARN, Light, local_time, summary
 from kiosk.ui.names import CHARGE_STATES, N_, translated
 from kiosk.ui.palette import COLORS
@@ -43,13 +42,6 @@ FACTS = (
 )
 LAMPS = {OK: ("support", "✓"), WARN: ("caution", "!"), FAULT: ("warn", "✕")}  # else: muted, "?"
 PORT_NAMES = {"LIGHT": N_("Light"), "ROUTER": N_("Router")}
-
-
-def app_version() -> str:
-    try:
-        return version("smart-bench")
-    except PackageNotFoundError:
-        return "unknown"
 
 
 def _value(value: Any, unit: str = "") -> str:
@@ -130,7 +122,7 @@ class DiagnosticsScreen(KioskScreen):
         app, config = self.app, self.app.config_
         power = app.power
         lines = [
-            f"{_('App version')}: {app_version()}   {_('Bench')}: {config.bench_id} ({config.municipality})",
+            f"{_('App version')}: {__version__}   {_('Bench')}: {config.bench_id} ({config.municipality})",
             f"{_('Configuration')}: {config.config_file or _('built-in defaults')}"
             + (f"; {_('Settings from the environment')}: {len(config.env_overrides)}" if config.env_overrides else ""),
             f"{_('Energy mode')}: {self.mode_name(app.energy_mode)}   {_('Frame rate now')}: {app.frames.fps:g}/s   "

@@ -1,7 +1,7 @@
 """The docked on-screen keyboard.
 
-Layouts are JSON files in ``assets/keyboards/`` in Kivy's VKeyboard format (``normal_N``,
-``shift_N``, ``special_N`` rows of ``[label, text, keycode, width]``). Kivy's VKeyboard floats,
+Layouts are JSON files in ``kiosk/ui/keyboards/`` (package data: an installed wheel carries them)
+in Kivy's VKeyboard format (``normal_N``, ``shift_N``, ``special_N`` rows of ``[label, text, keycode, width]``). Kivy's VKeyboard floats,
 scales its keys with the window and cannot switch layouts, so this is a small widget of its own:
 rows of buttons sized so every key is at least ``MIN_KEY_PX`` in both directions (15 mm on a
 10" 1280x800 panel), docked full width at the bottom of a screen. Keys type into ``target``.
@@ -17,7 +17,7 @@ from kivy.properties import BooleanProperty, ListProperty, NumericProperty, Obje
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
-LAYOUT_DIR = Path(__file__).resolve().parents[3] / "assets" / "keyboards"
+LAYOUT_DIR = Path(__file__).resolve().parents[1] / "keyboards"
 LAYOUTS = ("latin", "cyrillic", "english")  # the cycle of the layout key
 CONTACT_LAYOUT = "contact"  # digits and "@" on the first rows, for a phone number or an e-mail address
 MIN_KEY_PX = 88
