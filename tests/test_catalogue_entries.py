@@ -34,6 +34,17 @@ def message_keys(text: str) -> list[tuple[str, str]]:
     return keys
 
 
+def entries_without_translation_line(text: str) -> list[str]:
+    """Entries whose msgid has no msgstr: a merge that dropped a line, which gettext refuses."""
+    return [entry.strip()[:60] for entry in re.split(r"\n\s*\n", text)
+            if len(re.findall(r"^msgid ", entry, re.M)) != len(re.findall(r"^msgstr(?: |\[0\])", entry, re.M))]
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: str(path.relative_to(ROOT)))
+def test_each_entry_has_its_translation_line(path: Path) -> None:
+    assert entries_without_translation_line(path.read_text(encoding="utf-8")) == []
+
+
 @pytest.mark.parametrize("path", CATALOGUES, ids=lambda path: str(path.relative_to(ROOT)))
 def test_each_message_is_defined_once(path: Path) -> None:
     keys = message_keys(path.read_text(encoding="utf-8"))
@@ -45,3 +56,4 @@ def test_a_duplicate_is_caught() -> None:
     entry = 'msgid "Energy"\nmsgstr "Energija"\n'
     keys = message_keys(f'msgid ""\nmsgstr ""\n\n{entry}\n{entry}\nmsgctxt "x"\n{entry}')
     assert keys.count(("", "Energy")) == 2 and keys.count(("x", "Energy")) == 1
+    assert entries_without_translation_line('msgid "for good"\nmsgid "Energy"\nmsgstr ""\n') != []
