@@ -28,24 +28,6 @@ def test_demo_pin_opens_diagnostics(kiosk):
     assert kiosk.app.manager.current == "attract"
 
 
-def test_four_taps_do_nothing(kiosk):
-    logo = kiosk.find(kiosk.screen(), text=tr._("Smart Bench"))[0]
-    for _ in range(4):
-        kiosk.tap(logo)
-    # The taps on the attract screen's logo are the logo's, not "touch to start".
-    assert kiosk.app.manager.current == "attract"
-
-
-def test_top_bar_logo_is_no_way_out_mid_session(kiosk):
-    kiosk.start("bs")
-    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
-    kiosk.type_on_keys("park")  # typed text that the gesture would throw away
-    logo = kiosk.find(kiosk.screen(), where=lambda w: str(getattr(w, "text", "")).startswith(tr._("Smart Bench") + "\n"))[0]
-    for _ in range(5):
-        kiosk.tap(logo)
-    assert kiosk.app.manager.current == "suggest" and kiosk.screen().ids.text.text == "park"
-
-
 def test_diagnostics_reads_in_ten_seconds(kiosk):
     """Traffic lights with translated words first; the raw figures only after a second tap."""
     kiosk.open_pin()
@@ -67,3 +49,22 @@ def test_diagnostics_reads_in_ten_seconds(kiosk):
         assert word not in info.text + "".join(card.fact for card in cards), word
     kiosk.screenshot("diagnostics-details-bs")
     kiosk.tap(kiosk.button(tr._("Back to the start screen")))
+
+
+def test_four_taps_do_nothing(kiosk):
+    logo = kiosk.find(kiosk.screen(), text=tr._("Smart Bench"))[0]
+    for _ in range(4):
+        kiosk.tap(logo)
+    # The taps on the attract screen's logo are the logo's, not "touch to start".
+    assert kiosk.app.manager.current == "attract"
+
+
+def test_top_bar_logo_is_no_way_out_mid_session(kiosk):
+    kiosk.start("bs")
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    kiosk.type_on_keys("park")  # typed text that the gesture would throw away
+    logo = kiosk.find(kiosk.screen(), where=lambda w: str(getattr(w, "text", "")).startswith(tr._("Smart Bench") + "\n"))[0]
+    for _ in range(5):
+        kiosk.tap(logo)
+    assert kiosk.app.manager.current == "suggest" and kiosk.screen().ids.text.text == "park"
+
