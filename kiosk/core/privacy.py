@@ -21,3 +21,10 @@ def without_contact_details(text: str) -> str:
     for value in contact_details(text):
         text = text.replace(value, "")
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def is_contact(text: str) -> bool:
+    """Whether ``text`` is one e-mail address or one phone number and nothing else: what the
+    contact field of the form may hold (so "ana" is refused, not kept as a way to reach someone)."""
+    text = text.strip()
+    return text in contact_details(text) and bool(_EMAIL.fullmatch(text) or _PHONE.fullmatch(text))

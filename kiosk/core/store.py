@@ -665,6 +665,13 @@ class BenchStore:
                                  "ORDER BY id DESC LIMIT ?", [n])
         return [Suggestion(*row) for row in rows]
 
+    def suggestion_counts(self) -> dict[str, int]:
+        """How many suggestions of this bench are in each state (the server's word first, else the
+        outbox's): what a public screen may show without anyone's text or receipt code."""
+        rows = self.conn.execute("SELECT COALESCE(server_state, sync_state) AS state, COUNT(*) "
+                                 "FROM suggestions GROUP BY state")
+        return {state: count for state, count in rows}
+
     def update_status(self, receipt: str, state: str, note: str | None = None) -> bool:
         """Record what the server says became of a suggestion; False for an unknown receipt."""
         code = normalise_receipt(receipt)

@@ -36,14 +36,16 @@ from kiosk.ui.names import LANGUAGE_NAMES
 from kiosk.ui.tr import tr
 from kiosk.ui.widgets.choice_popup import ChoicePopup
 from kiosk.ui.widgets.idle_warning import IdleWarning
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 
 log = logging.getLogger(__name__)
 
 UI_DIR = Path(__file__).resolve().parent
-LARGE_TEXT_SCALE = 1.3
+LARGE_TEXT_SCALE = 1.5
 MAINTAINER_TAPS = 5
 MAINTAINER_TAP_WINDOW_S = 3.0
 POWER_REFRESH_S = 5.0
+SECTION_OF = {"initiative": "initiatives", "thanks": "suggest"}  # a screen's tab in the top bar
 TELEMETRY_EVERY_S = 60.0  # one power sample a minute for the fleet dashboard: enough for its charts
 
 
@@ -69,6 +71,7 @@ class KioskApp(App):
     hibernating = BooleanProperty(False)  # the energy plan stopped the App to hibernate the bench
     store_version = NumericProperty(0)  # bumps when synced data changed: lists reload
     ports = DictProperty()
+    section = StringProperty("")  # the top bar's tab marked as current
 
     def __init__(self, services: Services, *, idle_warning_s: float = 30.0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -158,7 +161,7 @@ class KioskApp(App):
 
     def _idle_warn(self, seconds_left: int) -> None:
         first = self.idle_warning.get_parent_window() is None
-        self.idle_warning.show(seconds_left)
+        self.idle_warning.show(seconds_left, self.idle.warning_s)
         if first and self.guide.on:
             self.guide.say(self.guide.screen_text())  # the warning, read to who cannot see it
 
@@ -170,6 +173,9 @@ class KioskApp(App):
         for screen in self.manager.screens:
             screen.on_reset()
         self.set_language(self.config_.default_language)
+        for keyboard in (widget for screen in self.manager.screens for widget in screen.walk(restrict=True)
+                         if isinstance(widget, OnScreenKeyboard)):
+            keyboard.reset(self.language)
         self.set_large_text(False)
         self.go("attract")
 
@@ -179,6 +185,7 @@ class KioskApp(App):
         screen = self.manager.get_screen(name)
         screen.prepare(**kwargs)
         self.manager.current = name
+        self.section = SECTION_OF.get(name, name)
         self.at_rest = name == "attract"
         if name == "attract":
             self.idle.disarm()  # nothing to wipe, nobody to warn

@@ -22,6 +22,13 @@ SUGGESTION_STATES = {
     "rejected": N_("Not accepted by the server"), "received": N_("Received, awaiting moderation"),
     "confirmed": N_("Confirmed"), "declined": N_("Declined"), "merged": N_("Joined to an initiative"),
 }
+# The charge controller's states of operation (hardware.codes.CHARGE_STATES), for the technician.
+CHARGE_STATES = {
+    "off": N_("off"), "low_power": N_("low power"), "fault": N_("fault"), "bulk": N_("bulk charging"),
+    "absorption": N_("absorption charging"), "float": N_("float charging"), "storage": N_("storage mode"),
+    "equalize": N_("equalising"), "starting": N_("starting up"), "battery_safe": N_("battery protection"),
+    "external_control": N_("external control"),
+}
 # Endonyms: each language is named in itself, whatever language the screen is in.
 LANGUAGE_NAMES = {"bs": "Bosanski", "hr": "Hrvatski", "sr": "Српски", "sr-Latn": "Srpski", "en": "English"}
 LANGUAGE_CODES = {"bs": "BS", "hr": "HR", "sr": "СР", "sr-Latn": "SR", "en": "EN"}

@@ -28,6 +28,10 @@ PALETTE = {
     "on_chip": "#17191C",
     "bar": "#17324D",         # the top bar
     "on_bar": "#FFFFFF",
+    "edge": "#555C66",        # the outline of chips, cards, fields and quiet buttons: 3:1 on the page
+    "bar_edge": "#8FA9C4",    # the outline of the top bar's tabs: 3:1 on the bar
+    "calm": "#E7EEF6",
+    "caution": "#8A5300",     # a diagnostics lamp that asks for a look soon (with white sign)        # the idle prompt: a question, not an alarm
 }
 COLORS = {name: hex_rgba(value) for name, value in PALETTE.items()}
 
@@ -36,7 +40,33 @@ TEXT_PAIRS = (
     ("primary", "page"), ("on_primary", "primary"), ("on_support", "support"), ("on_warn", "warn"),
     ("warn", "card"), ("warn", "page"), ("support", "card"), ("on_key", "key"), ("on_chip", "chip"),
     ("on_bar", "bar"), ("on_primary", "bar"), ("text", "keyboard"), ("on_key", "keyboard"),
+    ("text", "calm"), ("muted", "chip"), ("muted", "calm"), ("on_primary", "caution"),
 )
+# Every (outline, what is around it) pair: WCAG 1.4.11 asks 3:1 for the edge of a control.
+EDGE_PAIRS = (
+    ("edge", "page"), ("edge", "card"), ("edge", "keyboard"), ("bar_edge", "bar"), ("primary", "page"),
+    ("primary", "card"), ("support", "page"), ("support", "card"), ("page", "bar"), ("edge", "calm"),
+)
+
+# A button's look by its tone: (face, ink, outline). One primary action per screen; the top bar's
+# sections are tabs, the current one drawn in the page's colour as if the page continued into it.
+BUTTON_TONES = {
+    "primary": ("primary", "on_primary", "primary"),
+    "support": ("support", "on_support", "support"),
+    "quiet": ("chip", "on_chip", "edge"),
+    "tab": ("bar", "on_bar", "bar_edge"),
+    "current": ("page", "text", "page"),
+}
+PRESSED_FACE = {"primary": "bar", "support": "bar", "quiet": "key", "tab": "primary", "current": "chip"}
+
+
+def button_colors(tone: str, pressed: bool, disabled: bool) -> tuple[tuple[float, ...], ...]:
+    """(face, ink, outline) of a button of ``tone``; a disabled one is quiet with muted ink."""
+    if disabled:
+        return COLORS["chip"], COLORS["muted"], COLORS["edge"]
+    tone = tone if tone in BUTTON_TONES else "primary"  # None while kv is still building the button
+    face, ink, outline = BUTTON_TONES[tone]
+    return COLORS[PRESSED_FACE[tone] if pressed else face], COLORS[ink], COLORS[outline]
 
 
 def _luminance(color: tuple[float, ...]) -> float:
@@ -46,7 +76,12 @@ def _luminance(color: tuple[float, ...]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
+def ratio(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """WCAG 2 contrast ratio of two RGB(A) colours, channels 0 to 1 (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def contrast(foreground: str, background: str) -> float:
     """WCAG 2 contrast ratio of two palette colours (1 to 21)."""
-    a, b = sorted((_luminance(COLORS[foreground]), _luminance(COLORS[background])), reverse=True)
-    return (a + 0.05) / (b + 0.05)
+    return ratio(COLORS[foreground], COLORS[background])

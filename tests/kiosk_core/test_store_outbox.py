@@ -218,3 +218,11 @@ def test_a_handed_off_draft_keeps_its_id(store: BenchStore) -> None:
 
     draft = str(uuid7())
     assert store.add_suggestion("Ideja s klupe", "bs", draft_id=draft).id == draft
+
+
+def test_suggestions_are_counted_by_state(store: BenchStore) -> None:
+    first = store.add_suggestion("Više klupa", "bs")
+    store.add_suggestion("Sjena", "bs")
+    store.add_suggestion("Voda", "bs")
+    store.update_status(first.receipt, "confirmed")
+    assert store.suggestion_counts() == {"pending": 2, "confirmed": 1}

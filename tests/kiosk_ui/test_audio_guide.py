@@ -113,7 +113,7 @@ def test_a_blind_visitor_supports_an_initiative_by_ear(kiosk):
     finger.double_tap(x, y)
     kiosk.frames(2)
     assert supporters(kiosk) == ngettext("{count} supporter", "{count} supporters", count + 1).format(count=count + 1)
-    assert last_said(kiosk) == tr._("{label}, not available").format(label=tr._("You support this. Thank you!"))
+    assert last_said(kiosk) == tr._("{label}, button").format(label="✓ " + tr._("Supported"))
     kiosk.screenshot("guide-supported-bs")
 
     # The count line, touched, says the new count.
@@ -136,16 +136,19 @@ def test_a_blind_visitor_supports_an_initiative_by_ear(kiosk):
     assert row.supporters == counted, "the list counts the new support too"
 
 
-def test_the_guide_key_reads_a_receipts_status(kiosk):
+def test_the_guide_key_reads_the_fate_of_the_ideas(kiosk):
+    """The public results screen is read as counts by state: never another visitor's receipt code."""
     store = kiosk.app.store
     receipt = store.add_suggestion("Klupa u hladu kod škole", "sr").receipt
+    waiting = store.suggestion_counts()["pending"]
     kiosk.start("sr")
     kiosk.tap(kiosk.button(tr._("What became of the ideas")))
     kiosk.tap(kiosk.button(tr._("Audio guide")))
     heard = last_said(kiosk)
     assert kiosk.app.guide.on and heard.startswith("Аудио водич је укључен.")
     assert tr._("What became of the ideas from this bench") in heard
-    assert receipt in heard and tr._("Waiting to be sent") in heard
+    count = tr.ngettext("{count} idea", "{count} ideas", waiting).format(count=waiting)
+    assert f"{tr._('Waiting to be sent')}. {count}" in heard and receipt not in heard
     speaker = kiosk.app.services.speech
     assert speaker.wait_until_quiet(60)
     utterance, wav = speaker.recordings[-1]

@@ -1,6 +1,7 @@
 """The hidden maintainer entry: five taps on the attract screen's logo, then the PIN."""
 from __future__ import annotations
 
+from hardware.status import SWITCHABLE_PORTS
 from kiosk.ui.tr import tr
 
 
@@ -27,6 +28,29 @@ def test_demo_pin_opens_diagnostics(kiosk):
     assert kiosk.app.manager.current == "attract"
 
 
+def test_diagnostics_reads_in_ten_seconds(kiosk):
+    """Traffic lights with translated words first; the raw figures only after a second tap."""
+    kiosk.open_pin()
+    kiosk.type_pin("0000")
+    screen = kiosk.screen()
+    cards = kiosk.find(screen, cls="LightCard")
+    assert [card.topic for card in cards] == ["Solarna energija", "Baterija", "Priključci za punjenje",
+                                              "Serijska veza", "Sinhronizacija", "Pohrana"]
+    assert cards[3].fact == "Kontroler napajanja nije podešen." and cards[3].sign == "?"
+    assert not kiosk.find(screen, text=screen.ids.info.text), "the raw figures wait for a second tap"
+    ports = [b for b in kiosk.find(screen.ids.ports) if type(b).__name__ == "QuietButton"]
+    assert len(ports) == len(SWITCHABLE_PORTS), "one toggle per port"
+    assert [b.text for b in ports if b.text.startswith("Svjetlo")] == ["Svjetlo: –"], "named in Bosnian"
+    kiosk.screenshot("diagnostics-summary-bs")
+    kiosk.tap(kiosk.button(tr._("Show details")))
+    info = screen.ids.info
+    assert kiosk.find(screen, text=info.text) and "Verzija aplikacije" in info.text
+    for word in ("True", "SMART_BENCH_", "absorption", "+00:00", "LIGHT"):
+        assert word not in info.text + "".join(card.fact for card in cards), word
+    kiosk.screenshot("diagnostics-details-bs")
+    kiosk.tap(kiosk.button(tr._("Back to the start screen")))
+
+
 def test_four_taps_do_nothing(kiosk):
     logo = kiosk.find(kiosk.screen(), text=tr._("Smart Bench"))[0]
     for _ in range(4):
@@ -43,3 +67,4 @@ def test_top_bar_logo_is_no_way_out_mid_session(kiosk):
     for _ in range(5):
         kiosk.tap(logo)
     assert kiosk.app.manager.current == "suggest" and kiosk.screen().ids.text.text == "park"
+

@@ -40,7 +40,7 @@ class AttractScreen(KioskScreen):
         """One button per language of the bench (again when remote settings change them)."""
         self.ids.languages.clear_widgets()
         for code in self.app.services.translator.languages:
-            button = Factory.KioskButton(text=LANGUAGE_NAMES[code], size_hint_x=None, width=220)
+            button = Factory.QuietButton(text=LANGUAGE_NAMES[code], size_hint_x=None, width=220)
             button.bind(on_release=lambda _b, code=code: self.start(code))
             self.ids.languages.add_widget(button)
 
@@ -50,7 +50,10 @@ class AttractScreen(KioskScreen):
         self.app.go("initiatives")
 
     def on_touch_down(self, touch: Any) -> bool:
-        if super().on_touch_down(touch):  # a language button, or the logo
+        if super().on_touch_down(touch):  # a language button
+            return True
+        if self.ids.logo.collide_point(*touch.pos):  # the maintainer's gesture, not a start
+            self.app.logo_tapped()
             return True
         if self.collide_point(*touch.pos):
             self.start()

@@ -1,15 +1,20 @@
-"""The maintainer's diagnostics: live power, ports with their currents and switches, serial link
-counters, sync state and backlog, store size, app version and energy mode."""
+"""The maintainer's diagnostics: a traffic light per part of the bench (``kiosk.core.diagnostics``),
+one toggle per port that says its state, and the raw figures (serial counters, sync, backlog,
+version, configuration) behind a second tap."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from kivy.clock import Clock
 from kivy.factory import Factory
+from kivy.properties import BooleanProperty
 
 from hardware.status import SWITCHABLE_PORTS
 from kiosk import __version__
-from kiosk.ui.names import N_
+from kiosk.core.diagnostics import FAULT, OK, WARN, Light, local_time, summary
+from kiosk.ui.names import CHARGE_STATES, N_, translated
+from kiosk.ui.palette import COLORS
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.tr import _
 
@@ -23,37 +28,55 @@ IN_F_STRINGS = (
     N_("Configuration"), N_("Energy mode"), N_("Error"), N_("Frame rate now"), N_("Last sync error"),
     N_("Load"), N_("Serial link"), N_("Solar"), N_("Store"), N_("Sync"), N_("blocks"), N_("built-in defaults"),
     N_("connected"), N_("disconnected"), N_("last success"), N_("next attempt"), N_("offline"), N_("online"),
-    N_("overridden by"), N_("reconnects"), N_("suggestions / supports / telemetry"),
+    N_("reconnects"), N_("suggestions / supports / telemetry"), N_("on"), N_("Settings from the environment"),
 )
+TOPICS = {"power": N_("Solar power"), "battery": N_("Battery"), "ports": N_("Charging ports"),
+          "link": N_("Serial link"), "sync": N_("Sync"), "storage": N_("Storage")}
+# The facts kiosk.core.diagnostics may state, marked for the catalogues.
+FACTS = (
+    N_("Charger fault: {error}"), N_("No reading from the charger"), N_("{watts} W from the solar panel"),
+    N_("No reading from the battery"), N_("{percent} % charged, {volts} V"), N_("No port reported"),
+    N_("Out of order: {ports}"), N_("{on} of {total} on"), N_("No power controller configured."),
+    N_("Not connected: {links}"), N_("{ok} blocks read, {bad} damaged"), N_("Sync: not running."),
+    N_("Last contact with the server: {time}"), N_("No server since {time}"), N_("{kib} KiB, {waiting} waiting to be sent"),
+)
+LAMPS = {OK: ("support", "✓"), WARN: ("caution", "!"), FAULT: ("warn", "✕")}  # else: muted, "?"
+PORT_NAMES = {"LIGHT": N_("Light"), "ROUTER": N_("Router")}
 
 
 def _value(value: Any, unit: str = "") -> str:
     if value is None:
         return "–"
+    if isinstance(value, bool):  # a switch: a word, never "True"
+        return _("on") if value else _("off")
     if isinstance(value, float):
         return f"{value:.2f}{unit}"
     return f"{value}{unit}"
 
 
 class DiagnosticsScreen(KioskScreen):
+    details = BooleanProperty(False)  # the raw figures, behind a second tap
+
     def on_kv_post(self, *args: Any) -> None:
         self._tick = None
-        self._port_states: dict[str, Any] = {}
-        self._port_buttons: list[tuple[Any, bool]] = []  # (button, switches on)
+        self._cards = [Factory.LightCard() for _topic in TOPICS]
+        for card in self._cards:
+            self.ids.lights.add_widget(card)
+        self._port_buttons: dict[str, Any] = {}
         self._build_ports()
 
     def _build_ports(self) -> None:
-        """One row per port, made once: the refresh only changes texts (no widget churn each second)."""
-        ports = self.ids.ports
+        """One toggle per port, made once: the refresh only changes texts (no widget churn each second)."""
         for name in SWITCHABLE_PORTS:
-            ports.add_widget(Factory.PortCell(text=name, size_hint_x=None, width=120))
-            self._port_states[name] = Factory.PortCell()
-            ports.add_widget(self._port_states[name])
-            for on in (True, False):
-                button = Factory.QuietButton(size_hint_x=None, width=170)
-                button.bind(on_release=lambda _b, name=name, on=on: self.app.switch_port(name, on))
-                self._port_buttons.append((button, on))
-                ports.add_widget(button)
+            button = Factory.QuietButton(size_hint=(None, None), width=196)  # six to a row
+            button.bind(on_release=lambda _b, name=name: self._toggle(name))
+            self._port_buttons[name] = button
+            self.ids.ports.add_widget(button)
+
+    def _toggle(self, name: str) -> None:
+        port = self.app.power.ports.get(name)
+        self.app.switch_port(name, port is None or port.state != "on")
+        self._poll()
 
     def on_enter(self, *args: Any) -> None:
         if self.app.services.monitor is not None:
@@ -64,6 +87,7 @@ class DiagnosticsScreen(KioskScreen):
     def on_leave(self, *args: Any) -> None:
         if self._tick is not None:
             self._tick.cancel()
+        self.details = False
 
     def _poll(self) -> None:
         if self.app.services.monitor is not None:
@@ -76,6 +100,14 @@ class DiagnosticsScreen(KioskScreen):
         names = {"normal": _("normal operation"), "saver": _("saving energy"),
                  "critical": _("critical battery: ports off"), "hibernate": _("hibernating")}
         return names.get(mode, mode)
+
+    def lights(self) -> list[Light]:
+        # Red at the battery's floor (the policy hibernates there), amber within twice the reserve
+        # the policy keeps above it: the bench is shedding load to get through.
+        app, floor = self.app, self.app.services.energy.floor_pct
+        return summary(app.power, app.sync_state, app.store.backlog(), app.store.size_bytes(),
+                       datetime.now(timezone.utc), warn_below_pct=floor + 2 * app.config_.energy.reserve_pct,
+                       fault_below_pct=floor)
 
     @staticmethod
     def plan_line(plan: dict[str, Any]) -> str:
@@ -92,29 +124,25 @@ class DiagnosticsScreen(KioskScreen):
         lines = [
             f"{_('App version')}: {__version__}   {_('Bench')}: {config.bench_id} ({config.municipality})",
             f"{_('Configuration')}: {config.config_file or _('built-in defaults')}"
-            + (f"; {_('overridden by')} {', '.join(config.env_overrides)}" if config.env_overrides else ""),
+            + (f"; {_('Settings from the environment')}: {len(config.env_overrides)}" if config.env_overrides else ""),
             f"{_('Energy mode')}: {self.mode_name(app.energy_mode)}   {_('Frame rate now')}: {app.frames.fps:g}/s   "
             f"{_('Backlight')}: {_value(getattr(app.services.backlight, 'percent', None), ' %')}",
             self.plan_line(app.services.energy.report()),
             f"{_('Battery')}: {_value(power.battery_v, ' V')}  {_value(power.battery_a, ' A')}  "
-            f"{_('Charge')}: {_value(power.soc_pct, ' %')}   {_('Solar')}: {_value(power.solar_v, ' V')}  "
-            f"{_value(power.solar_w, ' W')}",
-            f"{_('Charge state')}: {_value(power.charge_state)}   {_('Error')}: {_value(power.error)}   "
-            f"{_('Load')}: {_value(power.load_on)}",
+            f"{_('Charge')}: {_value(power.soc_pct, ' %')}   {_('Solar')}: {_value(power.solar_w, ' W')}  "
+            f"{_value(power.solar_v, ' V')}",
+            f"{_('Charge state')}: {translated(CHARGE_STATES, power.charge_state) or '–'}   "
+            f"{_('Error')}: {_value(power.error)}   {_('Load')}: {_value(power.load_on)}",
         ]
         for link in power.links.values():
             lines.append(f"{_('Serial link')} {link.name}: {_('connected') if link.connected else _('disconnected')}, "
                          f"{_('blocks')} {link.frames_ok} ok / {link.frames_bad} bad, hex {link.hex_messages}, "
                          f"{_('reconnects')} {link.reconnects}" + (f", {link.last_error}" if link.last_error else ""))
-        if not power.links:
-            lines.append(_("No power controller configured."))
         sync = app.sync_state
-        if sync is None:
-            lines.append(_("Sync: not running."))
-        else:
+        if sync is not None:
             lines.append(f"{_('Sync')}: {_('online') if sync.online else _('offline')}, "
-                         f"{_('last success')} {_value(sync.last_success_at)}, "
-                         f"{_('next attempt')} {_value(sync.next_attempt_at)}")
+                         f"{_('last success')} {local_time(sync.last_success_at)}, "
+                         f"{_('next attempt')} {local_time(sync.next_attempt_at)}")
             if sync.last_error:
                 lines.append(f"{_('Last sync error')}: {sync.last_error}")
         backlog = app.store.backlog()
@@ -124,11 +152,17 @@ class DiagnosticsScreen(KioskScreen):
         return lines
 
     def refresh(self) -> None:
+        for card, light in zip(self._cards, self.lights()):
+            color, sign = LAMPS.get(light.level, ("muted", "?"))
+            card.topic, card.lamp, card.sign = _(TOPICS[light.topic]), COLORS[color], sign
+            card.fact = _(light.fact).format(**light.values)
         self.ids.info.text = "\n".join(self.lines())
-        known = self.app.power.ports
-        for name, label in self._port_states.items():
+        known, controller = self.app.power.ports, self.app.services.monitor is not None
+        for name, button in self._port_buttons.items():
             port = known.get(name)
-            label.text = "–" if port is None else f"{port.state}  {_value(port.current_a, ' A')}"
-        for button, on in self._port_buttons:
-            button.text = _("On") if on else _("Off")
-            button.disabled = self.app.services.monitor is None
+            state = "–" if port is None else (_("out of order") if port.state == "fault" else _(port.state))
+            amps = "" if port is None or port.current_a is None else f"  {port.current_a:.2f} A"
+            label = _(PORT_NAMES[name]) if name in PORT_NAMES else name
+            button.text = f"{label}: {state}{amps}"
+            button.tone = "support" if port is not None and port.state == "on" else "quiet"
+            button.disabled = not controller

@@ -21,6 +21,7 @@ class PinScreen(KioskScreen):
     def on_kv_post(self, *args: Any) -> None:
         for label in ("1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "OK"):
             key = Factory.PinKey(text=label)
+            key.tone = "primary" if label == "OK" else "quiet"  # one primary: the kv-declared tone exists once built
             key.bind(on_release=lambda k: self.press(k.text))
             self.ids.pad.add_widget(key)
 

@@ -1,28 +1,28 @@
-"""What became of the ideas from this bench. Texts show only once moderators published them: an
-unmoderated text on a public screen could be anything."""
+"""What became of the ideas from this bench, counted by state. A public screen: no texts (an
+unmoderated one could be anything) and no receipt codes (they are each visitor's own; a visitor
+follows theirs with the QR code of the thank-you screen)."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from kiosk.core.store import Suggestion
 from kiosk.ui.names import SUGGESTION_STATES, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
-from kiosk.ui.tr import _
+from kiosk.ui.tr import _, ngettext
 
 load_kv(__file__)
 
-SHOWN = 50
-PUBLIC_STATES = ("confirmed", "merged")
+# The order of a suggestion's life: waiting, under moderation, then its outcome.
+STATE_ORDER = ("pending", "sent", "received", "confirmed", "merged", "declined", "rejected")
 
 
-def result_row(suggestion: Suggestion) -> dict[str, Any]:
-    state = suggestion.server_state or suggestion.sync_state
-    day = datetime.fromisoformat(suggestion.created_at.replace("Z", "+00:00")).astimezone().strftime("%d.%m.%Y.")
-    public = state in PUBLIC_STATES
-    return {"receipt": suggestion.receipt, "day": day, "state": translated(SUGGESTION_STATES, state),
-            "text": suggestion.text if public else _("The text is shown once it is published."),
-            "note": suggestion.server_note or "", "public": public}
+def state_rows(counts: dict[str, int]) -> list[dict[str, Any]]:
+    """One row per state that has ideas, in the order of a suggestion's life."""
+    known = [state for state in STATE_ORDER if counts.get(state)]
+    unknown = sorted(state for state in counts if state not in STATE_ORDER and counts[state])
+    return [{"state": translated(SUGGESTION_STATES, state),
+             "count": ngettext("{count} idea", "{count} ideas", counts[state]).format(count=counts[state]),
+             "outcome": state in ("confirmed", "merged")}
+            for state in known + unknown]
 
 
 class ResultsScreen(KioskScreen):
@@ -33,6 +33,6 @@ class ResultsScreen(KioskScreen):
         self._show()
 
     def _show(self) -> None:
-        rows = [result_row(s) for s in self.app.store.recent_suggestions(SHOWN)]
+        rows = state_rows(self.app.store.suggestion_counts())
         self.ids.list.data = rows
         self.ids.empty.text = "" if rows else _("No ideas have been sent from this bench yet. Be the first!")

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from kivy.clock import Clock
 from kivy.properties import BooleanProperty, ListProperty, StringProperty
 
 from kiosk.core.handoff import continue_url
-from kiosk.core.privacy import contact_details, without_contact_details
+from kiosk.core.privacy import contact_details, is_contact, without_contact_details
 from kiosk.core.receipts import uuid7
 from kiosk.core.store import MAX_SHORT_CHARS, MAX_TEXT_CHARS, InvalidItem
 from kiosk.ui.names import CATEGORIES, translated
@@ -22,6 +23,7 @@ from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.screens.initiatives import initiative_texts
 from kiosk.ui.tr import _
 from kiosk.ui.widgets.choice_popup import ChoicePopup
+from kiosk.ui.widgets.keyboard import CONTACT_LAYOUT, LAYOUT_FOR_LANGUAGE
 
 load_kv(__file__)
 
@@ -33,7 +35,8 @@ class SuggestScreen(KioskScreen):
     initiative_title = StringProperty("")
     consent = BooleanProperty(False)
     found_contacts = ListProperty()
-    message = StringProperty("")  # a refusal, said kindly
+    message = StringProperty("")  # a refusal, said kindly, shown next to the field it is about
+    message_at = StringProperty("text")  # text | contact | consent | send: where the message is drawn
     draft_id = StringProperty("")     # made when the hand-off QR is first drawn for this draft
     handoff_url = StringProperty("")  # the signed "continue on your phone" link now on screen
     handoff_possible = BooleanProperty(False)  # the bench has a token to sign the link with
@@ -43,6 +46,10 @@ class SuggestScreen(KioskScreen):
 
     def on_kv_post(self, *args: Any) -> None:
         self.ids.keyboard.target = self.ids.text
+        # The next keystroke or tick answers the message: it must not stay red over a fixed field.
+        for field in (self.ids.text, self.ids.contact):
+            field.bind(text=lambda *_: self._clear_message())
+        self.bind(consent=lambda *_: self._clear_message())
         self.app.bind(language=lambda *_: self._show_initiative())
         self.app.bind(language=lambda *_: self.handoff_url and self.open_handoff())
 
@@ -68,6 +75,15 @@ class SuggestScreen(KioskScreen):
         self.set_step("write" if self.step != "preview" else "preview")
         self.handoff_possible = bool(self.app.config_.token)
 
+    def _say(self, message: str, at: str) -> None:
+        self.message, self.message_at = message, at
+        if at in ("contact", "consent"):  # in large text the step scrolls: bring the message into view
+            label = self.ids[f"{at}_message"]
+            Clock.schedule_once(lambda _dt: self.ids.contact_scroller.scroll_to(label, padding=20, animate=False))
+
+    def _clear_message(self) -> None:
+        self.message = ""
+
     def _show_initiative(self) -> None:
         initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
         self.initiative_title = initiative_texts(initiative, self.app.language)[0]["title"] if initiative else ""
@@ -76,7 +92,11 @@ class SuggestScreen(KioskScreen):
         self.step = step
         self.handoff_url = ""
         field = {"write": self.ids.text, "contact": self.ids.contact}.get(step)
-        self.ids.keyboard.target = field
+        keyboard = self.ids.keyboard
+        keyboard.target = field
+        # A contact is digits and "@" first; the idea is typed in the language's letters.
+        keyboard.layout_name = CONTACT_LAYOUT if step == "contact" else LAYOUT_FOR_LANGUAGE[self.app.language]
+        keyboard.mode = "normal"
         if field is not None:
             field.focus = True
         if step == "preview":
@@ -101,11 +121,16 @@ class SuggestScreen(KioskScreen):
     def preview(self) -> None:
         text = self.ids.text.text.strip()
         if not text:
-            self.message = _("Please write your idea first.")
+            self._say(_("Please write your idea first."), "text")
             return
-        if self.ids.contact.text.strip() and not self.consent:
-            self.message = _("To leave a contact, tick the consent line, or clear the contact.")
+        contact = self.ids.contact.text.strip()
+        if contact and not is_contact(contact):
             self.set_step("contact")
+            self._say(_("Please write an e-mail address (like ana@example.org) or a phone number (like 061 123 456)."), "contact")
+            return
+        if contact and not self.consent:
+            self.set_step("contact")
+            self._say(_("To leave a contact, tick the consent line, or clear the contact."), "consent")
             return
         self.message = ""
         self.set_step("preview")
@@ -118,10 +143,10 @@ class SuggestScreen(KioskScreen):
         text = self.ids.text.text
         refusal = self.app.session.refusal(text)
         if refusal == "limit":
-            self.message = _("Thank you for so many ideas! A few per visit is the limit, so others get a turn.")
+            self._say(_("Thank you for so many ideas! A few per visit is the limit, so others get a turn."), "send")
             return
         if refusal == "duplicate":
-            self.message = _("You have just sent this same text. Change it, or write a new idea.")
+            self._say(_("You have just sent this same text. Change it, or write a new idea."), "send")
             return
         contact = self.ids.contact.text.strip()
         try:
@@ -130,7 +155,7 @@ class SuggestScreen(KioskScreen):
                 category=self.category or None, contact=contact or None,
                 contact_consent=self.consent and bool(contact), draft_id=self.draft_id or None)
         except InvalidItem:
-            self.message = _("This text cannot be sent. Please check it and try again.")
+            self._say(_("This text cannot be sent. Please check it and try again."), "send")
             return
         self.app.session.record_sent(text)
         self.app.suggestion_saved()

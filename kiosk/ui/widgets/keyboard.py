@@ -18,7 +18,8 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 
 LAYOUT_DIR = Path(__file__).resolve().parents[1] / "keyboards"
-LAYOUTS = ("latin", "cyrillic", "english")
+LAYOUTS = ("latin", "cyrillic", "english")  # the cycle of the layout key
+CONTACT_LAYOUT = "contact"  # digits and "@" on the first rows, for a phone number or an e-mail address
 MIN_KEY_PX = 88
 ROW_HEIGHT = 96  # a key of 92 px plus the gap
 SPACING = 4
@@ -85,6 +86,11 @@ class OnScreenKeyboard(BoxLayout):
                 key.size_hint_x, key.width = None, key.units * unit - SPACING
             for filler in (child for child in line.children if isinstance(child, _Filler)):
                 filler.size_hint_x, filler.width = None, max(0.0, (self.key_units - used) * unit / 2 - SPACING)
+
+    def reset(self, language: str) -> None:
+        """The next visitor starts on the layout of their language, small letters: whatever
+        layout or shift the previous one left (the kv binding only follows a language *change*)."""
+        self.layout_name, self.mode = LAYOUT_FOR_LANGUAGE[language], "normal"
 
     def next_layout(self) -> str:
         return LAYOUTS[(LAYOUTS.index(self.layout_name) + 1) % len(LAYOUTS)]
