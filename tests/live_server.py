@@ -36,6 +36,21 @@ GENEROUS_LIMITS = ("--rate-per-minute", "1000000", "--rate-burst", "100000")
 _bench_numbers = itertools.count(1)
 
 
+def query(db: Path, sql: str, *params: object) -> list[tuple]:
+    """Rows from a database another process is writing, read-only; none while the file or its
+    tables are not made yet."""
+    try:
+        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    except sqlite3.OperationalError:
+        return []
+    try:
+        return connection.execute(sql, params).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        connection.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -4,7 +4,6 @@ systemd or Ctrl-C would), it exits cleanly and no child process is left."""
 from __future__ import annotations
 
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Callable
 
 from kiosk.core.store import BenchStore
+from tests.live_server import query
 
 ROOT = Path(__file__).resolve().parents[2]
 EXIT_AFTER_S = 90  # only if the test fails to stop it
@@ -24,19 +24,6 @@ def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen
         assert process.poll() is None, f"the demo ended before {what}:\n{log.read_text()[-3000:]}"
         assert time.monotonic() < deadline, f"no {what} within {TIMEOUT_S} s:\n{log.read_text()[-3000:]}"
         time.sleep(0.5)
-
-
-def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    try:
-        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    except sqlite3.OperationalError:  # not made yet
-        return []
-    try:
-        return connection.execute(sql, params).fetchall()
-    except sqlite3.OperationalError:  # not made yet
-        return []
-    finally:
-        connection.close()
 
 
 def processes_mentioning(text: str) -> list[str]:

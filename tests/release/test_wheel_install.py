@@ -12,7 +12,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -27,7 +26,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from live_server import free_port, wait_healthy
+from live_server import free_port, query, wait_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
@@ -171,19 +170,6 @@ def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen
         assert time.monotonic() < deadline, \
             f"no {what} within {TIMEOUT_S} s:\n{log.read_text(errors='replace')[-3000:]}"
         time.sleep(0.3)
-
-
-def query(db: Path, sql: str, *params: object) -> list[tuple]:
-    try:
-        connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    except sqlite3.OperationalError:  # not made yet
-        return []
-    try:
-        return connection.execute(sql, params).fetchall()
-    except sqlite3.OperationalError:  # its tables not made yet
-        return []
-    finally:
-        connection.close()
 
 
 def stop(process: subprocess.Popen) -> None:
