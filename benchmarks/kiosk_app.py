@@ -27,9 +27,11 @@ The last line is the contract line:
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import random
+import re
 import select
 import signal
 import subprocess
@@ -46,6 +48,8 @@ from typing import Any, Callable, Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "assets" / "sample" / "initiatives.json"
+BENCH_CONSTRAINTS = ROOT / "deploy" / "constraints-bench.txt"
+VENV_BASICS = {"pip", "setuptools", "wheel", "smart-bench"}  # in every venv, or the project itself
 SCROLL_FRAMES = 300
 SCROLL_MAX_S = 20.0  # on a machine too busy for 300 frames in this time, fewer frames are measured
 QUIET_S = 10.0  # after a screen change: the governor settles and the last textures are drawn
@@ -81,8 +85,39 @@ def generated_feed(count: int) -> dict[str, Any]:
     return {"items": items, "full": True}
 
 
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def modules_a_bench_lacks() -> set[str]:
+    """Top-level modules installed here by distributions a bench does not have: this development
+    environment has the server's and the tests' packages too, and some are imported when present
+    (sqlite-utils imports pandas and numpy, Kivy Pillow; 40 MiB and 0.3 s at start). A bench has
+    exactly deploy/constraints-bench.txt."""
+    pinned = {canonical(line.split("==")[0]) for line in BENCH_CONSTRAINTS.read_text(encoding="utf-8").splitlines()
+              if "==" in line and not line.startswith("#")}
+    lacking: set[str] = set()
+    for dist in importlib.metadata.distributions():
+        if canonical(dist.metadata["Name"]) in pinned | VENV_BASICS:
+            continue
+        for file in dist.files or ():
+            top = file.parts[0]
+            if len(file.parts) > 1 and not top.endswith((".dist-info", ".data", ".libs")) and top != "..":
+                lacking.add(top)
+            elif len(file.parts) == 1 and file.suffix in (".py", ".so"):
+                lacking.add(top.split(".")[0])
+    return lacking - {"__pycache__"}
+
+
+def as_on_a_bench() -> None:
+    """From here on, importing what a bench lacks fails as it would there."""
+    for module in modules_a_bench_lacks():
+        sys.modules.setdefault(module, None)
+
+
 def child(args: argparse.Namespace) -> None:
     """The kiosk as the bench runs it, with a serial link and a sync client, and a visitor."""
+    as_on_a_bench()
     from kiosk.composition import run_kiosk
     from kiosk.core.config import Config, SerialPort
 
@@ -93,6 +128,7 @@ def child(args: argparse.Namespace) -> None:
 
 def stock_window(args: argparse.Namespace) -> None:
     """A stock Kivy window for comparison: one label, Kivy's own defaults (60 fps, no governor)."""
+    as_on_a_bench()
     from kivy.config import Config
 
     Config.set("graphics", "width", "1280")  # the kiosk's size; everything else as Kivy ships it
@@ -148,7 +184,7 @@ def visit(app: Any, args: argparse.Namespace) -> None:
 
     def scroll() -> Iterator[float]:
         view = app.manager.get_screen("initiatives").ids.list
-        rows = max(1, len(view.data))
+        rows = max(1, len(view.keys))
         step = SCROLL_ROWS_PER_FRAME / rows
         app.frames.set_active_fps(0)
         app.frames.woken()

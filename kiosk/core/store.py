@@ -439,6 +439,12 @@ class BenchStore:
                                  "ORDER BY updated_at DESC, id LIMIT ? OFFSET ?", [limit, offset])
         return [self._initiative(row) for row in rows]
 
+    def initiative_index(self, limit: int = 50) -> list[tuple[str, str]]:
+        """(id, category or "") of the initiatives in ``initiatives``' order: all a list of
+        thousands needs until a row comes into view."""
+        return self.conn.execute("SELECT id, coalesce(category, '') FROM initiatives "
+                                 "ORDER BY updated_at DESC, id LIMIT ?", [limit]).fetchall()
+
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         """Initiatives matching what a person typed (any script, any diacritics, word prefixes),
         best first. Any input is safe: it never reaches FTS5 as syntax."""

@@ -34,8 +34,6 @@ from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +117,11 @@ class UpdatePaths:
 
 def verify_signature(public_key: str, content: bytes, signature: str) -> None:
     """UpdateRefused unless ``signature`` (base64) is the release key's Ed25519 signature of ``content``."""
+    # Imported here: a release is checked a few times a year, and cryptography at start costs the
+    # kiosk ~10 MiB for all the days between (benchmarks/kiosk_app.py).
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         key = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_key.strip(), validate=True))
         key.verify(base64.b64decode(signature.strip(), validate=True), content)

@@ -29,7 +29,7 @@ from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.session import Session
 from kiosk.core.store import BenchStore, telemetry_sample
 from kiosk.i18n.translator import Translator
-from kiosk.ui.frames import FrameGovernor
+from kiosk.ui.frames import FrameGovernor, one_frame_in_flight
 from kiosk.ui.guide import AudioGuide
 from kiosk.ui.idle import IdleWatch
 from kiosk.ui.names import LANGUAGE_NAMES
@@ -90,7 +90,7 @@ class KioskApp(App):
 
     def build(self) -> ScreenManager:
         self.title = "Smart Bench"
-        from kiosk.ui.widgets import hideable, inputs, keyboard, qr  # noqa: F401 - defines the classes kv uses
+        from kiosk.ui.widgets import clipped, hideable, inputs, keyboard, qr  # noqa: F401 - defines the classes kv uses
 
         Builder.load_file(str(UI_DIR / "widgets" / "common.kv"))
         from kiosk.ui.screens import SCREENS  # after common.kv: screen rules use its classes
@@ -104,6 +104,7 @@ class KioskApp(App):
         Window.bind(on_request_close=lambda *_: True, on_touch_down=self._on_any_touch,
                     on_key_down=self._on_any_key)
         self.frames = FrameGovernor(self.services.energy.plan.max_fps)
+        one_frame_in_flight(Window)
         self.idle_warning = IdleWarning()
         self.idle = IdleWatch(self.config_.idle_timeout_s, self.idle_warning_s, on_warn=self._idle_warn,
                               on_calm=self.idle_warning.dismiss, on_expire=self.reset_session)
@@ -173,9 +174,7 @@ class KioskApp(App):
         for screen in self.manager.screens:
             screen.on_reset()
         self.set_language(self.config_.default_language)
-        for keyboard in (widget for screen in self.manager.screens for widget in screen.walk(restrict=True)
-                         if isinstance(widget, OnScreenKeyboard)):
-            keyboard.reset(self.language)
+        OnScreenKeyboard.reset_all(self.language)
         self.set_large_text(False)
         self.go("attract")
 

@@ -11,8 +11,11 @@ while nobody is there is stopped too: a focused field's blinking cursor (a visit
 mid-typing) is held steady until the next touch."""
 from __future__ import annotations
 
+from typing import Any
+
 from kivy.base import EventLoop
 from kivy.clock import Clock
+from kivy.graphics.opengl import glFinish
 from kivy.uix.textinput import TextInput
 
 IDLE_FPS = 2  # a first touch waits 0.25 s on average, 0.5 s at most
@@ -62,3 +65,12 @@ class FrameGovernor:
         self.active_fps = fps
         if self.fps > self.idle_fps:
             self._set(fps)
+
+
+def one_frame_in_flight(window: Any) -> None:
+    """Each frame is finished before the next begins. A software renderer (Mesa llvmpipe)
+    rasterises on its own threads; with nothing to wait for (no display's vsync), frames queued
+    up behind it, each holding its own copy of the scene, and the high-water mark stayed in the
+    heap: the list screen after a second of scrolling took 30-40 MiB more, and a long redraw
+    burst over a gigabyte. Finishing costs no frame rate: the next frame would wait anyway."""
+    window.bind(on_flip=lambda *_: glFinish())

@@ -34,6 +34,10 @@ def configure_kivy(*, fullscreen: bool = True, size: tuple[int, int] = (1280, 80
     Config.set("kivy", "exit_on_escape", "0")  # no way out by keyboard
     Config.set("kivy", "keyboard_mode", "")
     Config.set("graphics", "maxfps", str(ACTIVE_FPS))
+    # No multisampling (Kivy asks for 2 samples by default): the kiosk draws upright rectangles and
+    # text, which it does not smooth, and on a software renderer (Mesa llvmpipe) it more than
+    # doubled every frame's time and cost ~100 MiB (benchmarks/kiosk_app.py).
+    Config.set("graphics", "multisamples", "0")
     Config.set("graphics", "fullscreen", "auto" if fullscreen else "0")
     Config.set("graphics", "width", str(size[0]))
     Config.set("graphics", "height", str(size[1]))

@@ -4,6 +4,7 @@ source is a small object in place of the HTTP API: the live path is tests/update
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,14 @@ def test_an_installed_release_waits_while_a_visitor_uses_the_bench(tmp_path: Pat
     bench.may_switch = lambda: True  # back on the start screen
     bench.check(source)
     assert bench.paths.switch_request() == "2.0.0" and source.downloads == 1
+
+
+def test_the_kiosk_starts_without_the_signature_library():
+    """cryptography costs the kiosk ~10 MiB: it is loaded for a release's check, not at start."""
+    probe = ("import sys, kiosk.composition; print('cryptography' in sys.modules); "
+             "from kiosk.core.updates import verify_signature, UpdateRefused\n"
+             "try: verify_signature('AAAA', b'x', 'AAAA')\nexcept UpdateRefused: pass\n"
+             "print('cryptography' in sys.modules)")
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).resolve().parents[2]).stdout.split()
+    assert found == ["False", "True"]

@@ -9,17 +9,18 @@ from kivy.factory import Factory
 from kivy.properties import BooleanProperty, StringProperty
 from kivy.uix.behaviors import ButtonBehavior
 from kivy.uix.boxlayout import BoxLayout
-from kivy.uix.recycleview.views import RecycleDataViewBehavior
 
 from kiosk.core.text import cyrillic_to_latin, localised
 from kiosk.ui.names import CATEGORIES, INITIATIVE_STATUSES, LANGUAGE_IN_SENTENCE, municipality_name, translated
 from kiosk.ui.screens.base import KioskScreen, load_kv
 from kiosk.ui.tr import _, ngettext, tr
 from kiosk.ui.widgets.photo import PhotoImage  # noqa: F401  (used by the kv rules)
+from kiosk.ui.widgets.rowlist import RowList  # noqa: F401  (used by the kv rules)
 
 load_kv(__file__)
 
 LIST_LIMIT = 20_000
+ROWS_KEPT = 64  # rows made up for the list, kept while it scrolls: a few screens' worth
 SEARCH_LIMIT = 200
 SEARCH_DELAY_S = 0.15  # one search per pause in typing, not one per key
 
@@ -54,7 +55,7 @@ def row_data(initiative: dict[str, Any], language: str, pending_supports: int = 
             "supporters": ngettext("{count} supporter", "{count} supporters", count).format(count=count)}
 
 
-class InitiativeRow(RecycleDataViewBehavior, ButtonBehavior, BoxLayout):
+class InitiativeRow(ButtonBehavior, BoxLayout):
     initiative_id = StringProperty("")
     title = StringProperty("")
     summary = StringProperty("")
@@ -74,12 +75,16 @@ class InitiativesScreen(KioskScreen):
     typing = BooleanProperty(False)
 
     def on_kv_post(self, *args: Any) -> None:
-        self._initiatives: list[dict[str, Any]] = []
+        # The list holds (id, category) of every initiative; a row's texts are read from the
+        # store when it comes into view, and the last ROWS_KEPT are kept (oldest dropped first).
+        self._listed: list[tuple[str, str]] = []
         self._loaded_version = -1
+        self._rows: dict[str, dict[str, Any]] = {}
+        self._pending: dict[str, int] = {}
         self._search = Clock.create_trigger(self._refresh, SEARCH_DELAY_S)
         self.ids.search.bind(text=lambda *_: self._search())
         self.ids.keyboard.target = self.ids.search
-        self.app.bind(language=self._on_language, store_version=lambda *_: self._reload_if_shown())
+        self.app.bind(language=lambda *_: self._reload_if_shown(), store_version=lambda *_: self._reload_if_shown())
         tr.fbind("_", self._build_categories)
 
     def prepare(self, **kwargs: Any) -> None:
@@ -92,16 +97,12 @@ class InitiativesScreen(KioskScreen):
             self.prepare()
 
     def _load(self) -> None:
-        self._initiatives = self.app.store.initiatives(limit=LIST_LIMIT)
+        self._listed = self.app.store.initiative_index(limit=LIST_LIMIT)
         self._loaded_version = self.app.store_version
         self._build_categories()
 
-    def _on_language(self, *args: Any) -> None:
-        if self._initiatives:
-            self._refresh()
-
     def _build_categories(self, *args: Any) -> None:
-        present = sorted({i["category"] for i in self._initiatives if i.get("category")},
+        present = sorted({category for _id, category in self._listed if category},
                          key=lambda code: translated(CATEGORIES, code))
         box = self.ids.categories
         box.clear_widgets()
@@ -117,14 +118,28 @@ class InitiativesScreen(KioskScreen):
 
     def _refresh(self, *args: Any) -> None:
         query = self.ids.search.text.strip()
-        items = self.app.store.search(query, limit=SEARCH_LIMIT) if query else self._initiatives
-        if self.category:
-            items = [i for i in items if i.get("category") == self.category]
-        language, pending = self.app.language, self.app.store.pending_supports()
-        self.ids.list.data = [row_data(i, language, pending.get(i["id"], 0)) for i in items]
-        self.ids.list.scroll_y = 1
-        self.ids.empty.text = "" if items else (
+        if query:
+            listed = [(i["id"], i.get("category") or "") for i in self.app.store.search(query, limit=SEARCH_LIMIT)]
+        else:
+            listed = self._listed
+        # Rows are made up again: the language, or a count with supports given here, may have changed.
+        self._rows, self._pending = {}, self.app.store.pending_supports()
+        self.ids.list.show([initiative_id for initiative_id, category in listed
+                            if not self.category or category == self.category])
+        self.ids.empty.text = "" if self.ids.list.keys else (
             _("Nothing found for “{query}”.").format(query=query) if query else _("No initiatives here yet."))
+
+    def row_of(self, initiative_id: str) -> dict[str, Any]:
+        """What the row of one initiative shows, in the current language."""
+        row = self._rows.get(initiative_id)
+        if row is None:
+            # Gone since the list was read (a sync removed it): a blank row until the list reloads.
+            initiative = self.app.store.initiative(initiative_id) or {"id": initiative_id}
+            row = row_data(initiative, self.app.language, self._pending.get(initiative_id, 0))
+            if len(self._rows) >= ROWS_KEPT:
+                del self._rows[next(iter(self._rows))]
+            self._rows[initiative_id] = row
+        return row
 
     def search_focused(self, focused: bool) -> None:
         if focused:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
+from weakref import WeakSet
 from typing import Any
 
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
+from kivy.uix.widget import Widget
 
 LAYOUT_DIR = Path(__file__).resolve().parents[1] / "keyboards"
 LAYOUTS = ("latin", "cyrillic", "english")  # the cycle of the layout key
@@ -52,9 +54,13 @@ class OnScreenKeyboard(BoxLayout):
     target = ObjectProperty(None, allownone=True)  # a TextInput
     key_units = NumericProperty(13.5)  # the widest row; every row uses the same key size
     rows_built = ListProperty()
+    # Every keyboard, also those a hidden HideBox has taken out of the widget tree: the idle reset
+    # puts them all back (walking the screens would miss those).
+    _everywhere: WeakSet[OnScreenKeyboard] = WeakSet()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        OnScreenKeyboard._everywhere.add(self)
         self.bind(layout_name=self._build, mode=self._build, width=self._size_keys)
         self._build()
 
@@ -92,6 +98,11 @@ class OnScreenKeyboard(BoxLayout):
         layout or shift the previous one left (the kv binding only follows a language *change*)."""
         self.layout_name, self.mode = LAYOUT_FOR_LANGUAGE[language], "normal"
 
+    @classmethod
+    def reset_all(cls, language: str) -> None:
+        for keyboard in list(cls._everywhere):
+            keyboard.reset(language)
+
     def next_layout(self) -> str:
         return LAYOUTS[(LAYOUTS.index(self.layout_name) + 1) % len(LAYOUTS)]
 
@@ -120,8 +131,5 @@ class OnScreenKeyboard(BoxLayout):
             target.insert_text(text)
 
 
-class _Filler(Button):
-    """Padding that centres a short row; it is a disabled button so a touch there does nothing."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(disabled=True, opacity=0, **kwargs)
+class _Filler(Widget):
+    """Padding that centres a short row: draws nothing, and a touch there does nothing."""
