@@ -93,7 +93,7 @@ class KioskApp(App):
         from kiosk.ui.widgets import clipped, hideable, inputs, keyboard, qr  # noqa: F401 - defines the classes kv uses
 
         Builder.load_file(str(UI_DIR / "widgets" / "common.kv"))
-        from kiosk.ui.screens import SCREENS  # after common.kv: screen rules use its classes
+        from kiosk.ui.screens import START, build_screen  # after common.kv: screen rules use its classes
 
         Window.clearcolor = (0, 0, 0, 1)
         # Bound before the App's own touch handler, so that one runs first (Kivy calls the last
@@ -109,11 +109,28 @@ class KioskApp(App):
         self.idle = IdleWatch(self.config_.idle_timeout_s, self.idle_warning_s, on_warn=self._idle_warn,
                               on_calm=self.idle_warning.dismiss, on_expire=self.reset_session)
         manager = ScreenManager(transition=NoTransition())
-        for screen_class in SCREENS:
-            manager.add_widget(screen_class())
+        manager.add_widget(build_screen(START))
         self.manager = manager
         self._start_services()
+        # The other screens after the first frame, one a frame (two ticks: the first runs before it).
+        Clock.schedule_once(lambda _dt: Clock.schedule_once(self._build_a_screen))
         return manager
+
+    def screen(self, name: str) -> Any:
+        """The screen called ``name``, built now if it was not yet."""
+        from kiosk.ui.screens import build_screen
+
+        if not self.manager.has_screen(name):
+            self.manager.add_widget(build_screen(name))
+        return self.manager.get_screen(name)
+
+    def _build_a_screen(self, *args: Any) -> None:
+        from kiosk.ui.screens import SCREENS
+
+        missing = [name for name in SCREENS if not self.manager.has_screen(name)]
+        if missing:
+            self.screen(missing[0])
+            Clock.schedule_once(self._build_a_screen)
 
     def _start_services(self) -> None:
         services = self.services
@@ -181,7 +198,7 @@ class KioskApp(App):
     # --- navigation and settings -------------------------------------------------------------
 
     def go(self, name: str, **kwargs: Any) -> None:
-        screen = self.manager.get_screen(name)
+        screen = self.screen(name)
         screen.prepare(**kwargs)
         self.manager.current = name
         self.section = SECTION_OF.get(name, name)

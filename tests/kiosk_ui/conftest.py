@@ -86,7 +86,7 @@ class Kiosk:
             EventLoop.idle()
 
     def screen(self, name: str | None = None):
-        return self.app.manager.get_screen(name or self.app.manager.current)
+        return self.app.screen(name or self.app.manager.current)
 
     def tap_at(self, x: float, y: float, hold_s: float = TAP_HOLD_S) -> None:
         """A finger at window position (x, y), y up as in Kivy; SDL counts y down from the top."""

@@ -1,12 +1,27 @@
-"""The kiosk's screens, one ``.py`` + ``.kv`` pair each, in the order the ScreenManager holds them."""
-from kiosk.ui.screens.attract import AttractScreen
-from kiosk.ui.screens.diagnostics import DiagnosticsScreen
-from kiosk.ui.screens.initiative import InitiativeScreen
-from kiosk.ui.screens.initiatives import InitiativesScreen
-from kiosk.ui.screens.pin import PinScreen
-from kiosk.ui.screens.results import ResultsScreen
-from kiosk.ui.screens.suggest import SuggestScreen
-from kiosk.ui.screens.thanks import ThanksScreen
+"""The kiosk's screens, one ``.py`` + ``.kv`` pair each, by name.
 
-SCREENS = (AttractScreen, InitiativesScreen, InitiativeScreen, SuggestScreen, ThanksScreen, ResultsScreen,
-           PinScreen, DiagnosticsScreen)
+A screen's module (and so its kv) is imported when the screen is first built: the start screen
+before the first frame, each other one in a frame of its own after it (``KioskApp.build``), or
+at once when someone goes there first. Building all eight before the first frame took half of
+the kiosk's start-up (benchmarks/kiosk_app.py)."""
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+START = "attract"
+SCREENS = {  # name: module and class
+    "attract": "attract:AttractScreen",
+    "initiatives": "initiatives:InitiativesScreen",
+    "initiative": "initiative:InitiativeScreen",
+    "suggest": "suggest:SuggestScreen",
+    "thanks": "thanks:ThanksScreen",
+    "results": "results:ResultsScreen",
+    "pin": "pin:PinScreen",
+    "diagnostics": "diagnostics:DiagnosticsScreen",
+}
+
+
+def build_screen(name: str) -> Any:
+    module, _, class_name = SCREENS[name].partition(":")
+    return getattr(import_module(f"{__name__}.{module}"), class_name)()
