@@ -18,8 +18,12 @@ serial adapter). Figures printed:
   fling, frames unthrottled so a frame's time is its work): p50, p95, max (wall-clock);
 - memory: PSS of the child (/proc/<pid>/smaps_rollup) on the attract screen, idle on the list,
   and after scrolling;
-- anchors measured the same way in the same run: a stock Kivy window (one label, Kivy's defaults)
-  and headless Chromium showing a static page like the attract screen (all its processes).
+- anchors measured the same way in the same run: a stock Kivy window (one label, Kivy's defaults;
+  also its start to first frame, the floor of any Kivy app here) and headless Chromium showing a
+  static page like the attract screen (all its processes).
+- both Kivy children import only what a bench has installed (deploy/constraints-bench.txt): this
+  environment's server and test packages would otherwise be picked up (sqlite-utils imports pandas
+  and numpy when it finds them).
 The last line is the contract line:
 ``kiosk: whole-process idle <x> % (serial 19200 baud), scroll p95 <ms> ms, PSS <MiB> MiB, first frame <s> s``
 (PSS: the largest of the three).
@@ -136,11 +140,18 @@ def stock_window(args: argparse.Namespace) -> None:
     Config.set("graphics", "width", "1280")  # the kiosk's size; everything else as Kivy ships it
     Config.set("graphics", "height", "800")
     from kivy.app import App
+    from kivy.clock import Clock
     from kivy.uix.label import Label
 
     class Stock(App):
         def build(self) -> Label:
+            if args.first_frame_only:  # two ticks: the first runs before the first frame is drawn
+                Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: self.first_frame()))
             return Label(text="Smart Bench", font_size=48)
+
+        def first_frame(self) -> None:
+            print(json.dumps({"event": "ready"}), flush=True)
+            self.stop()
 
     Stock().run()
 
@@ -396,6 +407,15 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
             **{f"cpu_{phase}": share(phase) for phase in ("attract", "list", "typing")}}
 
 
+def stock_first_frame_s(tmp: str) -> float:
+    """Start to first frame of the stock Kivy window, measured as the kiosk's is."""
+    seen: dict[str, float] = {}
+    started = time.monotonic()
+    run_child([sys.executable, __file__, "--stock-window", "--first-frame-only"], quiet_environment(tmp),
+              lambda event, _values, _pid: seen.setdefault(event, time.monotonic()), Path(tmp, "stock.stderr"))
+    return seen["ready"] - started
+
+
 def measure_idle_processes(commands: list[tuple[list[str], dict[str, str]]], seconds: float) -> list[tuple[float, float]]:
     """CPU share and PSS of each process with all its children, run side by side, idle for
     ``seconds`` once they have started and settled."""
@@ -419,6 +439,7 @@ def parent(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp, ExitStack() as cleanup:
         kiosk = measure_kiosk(args, tmp, cleanup)
         cleanup.close()  # the server and the controller are not part of the anchors' runs
+        stock_start = stock_first_frame_s(tmp)
         page = Path(tmp, "attract.html")
         page.write_text(STATIC_PAGE, encoding="utf-8")
         (stock_cpu, stock_pss), (chromium_cpu, chromium_pss) = measure_idle_processes([
@@ -445,7 +466,8 @@ def parent(args: argparse.Namespace) -> int:
           f"p95 {p95:.1f} ms  max {max(frames):.1f} ms")
     print(f"  memory (PSS)                        {kiosk['pss_attract-end']:7.0f} MiB on the attract screen, "
           f"{kiosk['pss_list-end']:.0f} MiB idle on the list, {kiosk['pss_scrolled']:.0f} MiB after scrolling")
-    print(f"Stock Kivy window (one label, 60 fps)  CPU {stock_cpu:.3f} % of a core, PSS {stock_pss:.0f} MiB")
+    print(f"Stock Kivy window (one label, 60 fps)  CPU {stock_cpu:.3f} % of a core, PSS {stock_pss:.0f} MiB, "
+          f"first frame {stock_start:.2f} s")
     print(f"Chromium kiosk, headless, static page  CPU {chromium_cpu:.3f} % of a core, PSS {chromium_pss:.0f} MiB "
           "(all its processes)")
     print(f"kiosk: whole-process idle {kiosk['cpu_attract']:.2f} % (serial 19200 baud), scroll p95 {p95:.1f} ms, "
@@ -461,6 +483,7 @@ def main() -> int:
     parser.add_argument("--active-fps", type=float, default=30)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--stock-window", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--first-frame-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     parser.add_argument("--serial-port", help=argparse.SUPPRESS)
     parser.add_argument("--server-url", help=argparse.SUPPRESS)

@@ -72,7 +72,9 @@ def run_kiosk(config: Config, *, fullscreen: bool,
         if on_start is not None:
             on_start(app)
         if sync is not None:
-            sync.start()
+            # Its first round (a feed to read and store) would share the interpreter with the
+            # window's start and hold the first frame back by a few tenths of a second.
+            after_first_frame(sync.start)
         with stopped_by_signals(app):
             app.run()
     if app.hibernating:
@@ -109,13 +111,20 @@ def stopped_by_signals(app: KioskApp) -> Iterator[None]:
         Clock.schedule_once(lambda _dt: stop(signal.Signals(signum).name))
 
     previous = {signum: signal.signal(signum, on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
-    # Two ticks: the first runs before the first frame is drawn, the second after it.
-    Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: log.info("kiosk up: first frame drawn")))
+    after_first_frame(lambda: log.info("kiosk up: first frame drawn"))
     try:
         yield
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def after_first_frame(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the App's first frame is drawn (two ticks of Kivy's clock: the
+    first runs before that frame)."""
+    from kivy.clock import Clock
+
+    Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: callback()))
 
 
 def run_sync_once(config: Config) -> int:
