@@ -97,6 +97,10 @@ class Speaker:
         self._generation = 0  # bumped by every say and stop: a process started for an older one is cut
         self._count = 0
         self._warned = False
+        # Why the last utterance was not heard: "cannot start" (espeak-ng missing, no voice) or
+        # "failed" (it exited with an error); None after one said to its end. The diagnostics'
+        # speaker test shows it; the details are in the log.
+        self.problem: str | None = None
         self._idle = threading.Event()
         self._idle.set()
         self._thread = threading.Thread(target=self._run, name="speech", daemon=True)
@@ -157,13 +161,21 @@ class Speaker:
                 if generation != self._generation or self._closed:
                     self._cut()  # overtaken (a new utterance, a stop) while starting
             process.wait()
-            if wav is not None and process.returncode == 0:
-                self.recordings.append((utterance, wav))
+            with self._lock:
+                overtaken = generation != self._generation or self._closed
+            if process.returncode == 0:
+                self.problem = None
+                if wav is not None:
+                    self.recordings.append((utterance, wav))
+            elif not overtaken:  # a cut utterance ends with a signal: that is no fault
+                self.problem = "failed"
+                log.warning("no speech: %s exited with status %d", PROGRAM, process.returncode)
 
     def _start(self, utterance: Utterance, wav: Path | None) -> subprocess.Popen | None:
         try:
             return espeak_process(utterance, wav)
         except SpeechError as error:
+            self.problem = "cannot start"
             if not self._warned:  # once: a bench without espeak-ng still works, silently
                 log.warning("no speech: %s", error)
                 self._warned = True

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from hardware.status import SWITCHABLE_PORTS
 from kiosk.ui.tr import tr
+from tests.speech_audio import assert_spoken
 
 
 def test_wrong_pin_is_refused(kiosk):
@@ -49,6 +50,31 @@ def test_diagnostics_reads_in_ten_seconds(kiosk):
         assert word not in info.text + "".join(card.fact for card in cards), word
     kiosk.screenshot("diagnostics-details-bs")
     kiosk.tap(kiosk.button(tr._("Back to the start screen")))
+
+
+def test_the_speaker_test_is_heard_or_says_why_not(kiosk, monkeypatch):
+    kiosk.open_pin()
+    kiosk.type_pin("0000")
+    screen, speaker = kiosk.screen(), kiosk.app.services.speech
+    kiosk.tap(kiosk.button(tr._("Test the speaker")))
+    assert kiosk.find(screen, text="Pušta se probna rečenica. Čujete li je?"), "the technician is asked to listen"
+    assert speaker.wait_until_quiet(30)
+    utterance, wav = speaker.recordings[-1]
+    assert utterance.text == "Ovo je zvučnik klupe. Ako ovo čujete, čuje se i audio vodič." and utterance.language == "bs"
+    assert_spoken(wav, utterance.text)
+    kiosk.wait(1.5, step=0.5)
+    assert screen.speaker_status == "Pušta se probna rečenica. Čujete li je?", "no fault after a sentence heard"
+    kiosk.screenshot("diagnostics-speaker-bs")
+
+    # A bench whose espeak-ng is gone (the program renamed: it cannot be uninstalled here).
+    monkeypatch.setattr("kiosk.core.speech.PROGRAM", "espeak-ng-missing")
+    kiosk.tap(kiosk.button(tr._("Test the speaker")))
+    assert speaker.wait_until_quiet(30)
+    kiosk.wait(1.5, step=0.5)  # the next refresh
+    assert kiosk.find(screen, text="Zvučnik ne radi: espeak-ng nije instaliran ili nema glas za ovaj jezik")
+    monkeypatch.undo()
+    kiosk.tap(kiosk.button(tr._("Back to the start screen")))
+    assert screen.speaker_status == "", "the next technician starts with no old finding"
 
 
 def test_four_taps_do_nothing(kiosk):

@@ -8,7 +8,7 @@ from typing import Any
 
 from kivy.clock import Clock
 from kivy.factory import Factory
-from kivy.properties import BooleanProperty
+from kivy.properties import BooleanProperty, StringProperty
 
 from hardware.status import SWITCHABLE_PORTS
 from kiosk import __version__
@@ -42,6 +42,8 @@ FACTS = (
 )
 LAMPS = {OK: ("support", "✓"), WARN: ("caution", "!"), FAULT: ("warn", "✕")}  # else: muted, "?"
 PORT_NAMES = {"LIGHT": N_("Light"), "ROUTER": N_("Router")}
+SPEAKER_PROBLEMS = {"cannot start": N_("espeak-ng is not installed or has no voice for this language"),
+                    "failed": N_("espeak-ng stopped with an error (see the log)")}  # kiosk.core.speech
 
 
 def _value(value: Any, unit: str = "") -> str:
@@ -56,6 +58,7 @@ def _value(value: Any, unit: str = "") -> str:
 
 class DiagnosticsScreen(KioskScreen):
     details = BooleanProperty(False)  # the raw figures, behind a second tap
+    speaker_status = StringProperty("")  # what the speaker test found, "" before one
 
     def on_kv_post(self, *args: Any) -> None:
         self._tick = None
@@ -88,6 +91,23 @@ class DiagnosticsScreen(KioskScreen):
         if self._tick is not None:
             self._tick.cancel()
         self.details = False
+        self.speaker_status = ""
+
+    def test_speaker(self) -> None:
+        """A sentence through the audio guide's voice; the refresh then says whether it failed."""
+        speech = self.app.services.speech
+        if speech is None:
+            self.speaker_status = _("No speaker on this bench.")
+            return
+        speech.say(_("This is the bench's speaker. If you can hear this, the audio guide can be heard too."),
+                   self.app.language)
+        self.speaker_status = _("Playing a test sentence. Can you hear it?")
+
+    def _speaker_checked(self) -> None:
+        speech = self.app.services.speech
+        if self.speaker_status and speech is not None and speech.problem:
+            problem = SPEAKER_PROBLEMS.get(speech.problem, speech.problem)
+            self.speaker_status = _("The speaker does not work: {problem}").format(problem=_(problem))
 
     def _poll(self) -> None:
         if self.app.services.monitor is not None:
@@ -157,6 +177,7 @@ class DiagnosticsScreen(KioskScreen):
             card.topic, card.lamp, card.sign = _(TOPICS[light.topic]), COLORS[color], sign
             card.fact = _(light.fact).format(**light.values)
         self.ids.info.text = "\n".join(self.lines())
+        self._speaker_checked()
         known, controller = self.app.power.ports, self.app.services.monitor is not None
         for name, button in self._port_buttons.items():
             port = known.get(name)
