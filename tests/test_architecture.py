@@ -143,3 +143,20 @@ def test_test_modules_have_unique_names() -> None:
             clashes.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
         seen[path.name] = path
     assert clashes == []
+
+
+STENCIL_VIEWS = re.compile(r"^\s*(ScrollView|RecycleView|StencilView):", re.MULTILINE)
+
+
+def stencil_views_in(kv: str) -> list[str]:
+    """Kivy's own scroll views in a kv source: they clip with a stencil, which on the bench's
+    software renderer cost 40 MiB (docs/architecture.md); the kiosk uses its scissor twins."""
+    return STENCIL_VIEWS.findall(kv)
+
+
+def test_kiosk_screens_scroll_without_a_stencil() -> None:
+    found = {path.name: stencil_views_in(path.read_text(encoding="utf-8"))
+             for path in (ROOT / "kiosk" / "ui").rglob("*.kv")}
+    assert {name: views for name, views in found.items() if views} == {}
+    assert stencil_views_in("<A>:\n    ScrollView:\n        Label:\n") == ["ScrollView"], "the check can fail"
+    assert stencil_views_in("<A>:\n    ClipScrollView:\n") == []
