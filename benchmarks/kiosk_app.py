@@ -170,7 +170,7 @@ def visit(app: Any, args: argparse.Namespace) -> None:
         """The visitor, as a generator: each yield is how long to wait before the next step."""
         say("ready")
         yield QUIET_S
-        say("attract-begin")
+        say("attract-begin", threads={thread.native_id: thread.name for thread in threading.enumerate()})
         yield args.seconds
         say("attract-end")
         started = time.perf_counter()
@@ -240,14 +240,19 @@ def visit(app: Any, args: argparse.Namespace) -> None:
 
 # --- the parent: starts the child and measures it --------------------------------------------
 
-def cpu_ns(pid: int) -> int:
-    total = 0
+def cpu_ns_by_thread(pid: int) -> dict[str, int]:
+    """CPU time of each of a process's threads so far, by thread id."""
+    found: dict[str, int] = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            total += int((task / "schedstat").read_text().split()[0])
+            found[task.name] = int((task / "schedstat").read_text().split()[0])
         except (OSError, IndexError, ValueError):  # a thread that just ended
             pass
-    return total
+    return found
+
+
+def cpu_ns(pid: int) -> int:
+    return sum(cpu_ns_by_thread(pid).values())
 
 
 def pss_mib(pid: int) -> float:
@@ -388,6 +393,8 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
 
     def on_event(event: str, values: dict[str, Any], pid: int) -> None:
         marks[event] = (time.monotonic(), cpu_ns(pid))
+        if event in ("attract-begin", "attract-end"):
+            results[f"threads_{event}"] = cpu_ns_by_thread(pid)
         if event in ("attract-end", "list-end", "scrolled"):
             results[f"pss_{event}"] = pss_mib(pid)
         results[event] = values
@@ -403,6 +410,14 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
         (t0, c0), (t1, c1) = marks[f"{phase}-begin"], marks[f"{phase}-end"]
         return (c1 - c0) / 1e9 / (t1 - t0) * 100
 
+    begin, end = results["threads_attract-begin"], results["threads_attract-end"]
+    seconds = marks["attract-end"][0] - marks["attract-begin"][0]
+    names = {str(tid): name for tid, name in results["attract-begin"]["threads"].items()}
+    by_name: dict[str, float] = {}
+    for tid, spent in end.items():  # threads Python did not start are the renderer's (llvmpipe)
+        name = names.get(tid, "renderer")
+        by_name[name] = by_name.get(name, 0.0) + (spent - begin.get(tid, 0)) / 1e9 / seconds * 100
+    results["attract_threads"] = by_name
     return {**results, "first_frame_s": marks["ready"][0] - started,
             **{f"cpu_{phase}": share(phase) for phase in ("attract", "list", "typing")}}
 
@@ -458,6 +473,8 @@ def parent(args: argparse.Namespace) -> int:
     print(f"  start to first frame                {kiosk['first_frame_s']:7.2f} s")
     print(f"  CPU, attract screen idle            {kiosk['cpu_attract']:7.3f} % of a core over {args.seconds:g} s "
           "(whole process: window, serial reader, sync)")
+    threads = sorted(kiosk["attract_threads"].items(), key=lambda item: -item[1])
+    print("    by thread: " + ", ".join(f"{name} {share:.3f} %" for name, share in threads if share >= 0.001))
     print(f"  CPU, initiatives list idle          {kiosk['cpu_list']:7.3f} % of a core over {args.seconds:g} s")
     print(f"  CPU, list with the search focused   {kiosk['cpu_typing']:7.3f} % of a core over {args.seconds:g} s "
           "(a visitor walked off mid-typing)")

@@ -35,9 +35,10 @@ UNCANCELLABLE_READ_TIMEOUT_S = 0.2
 WRITE_TIMEOUT_S = 1.0
 APPEAR_POLL_S = 0.2  # how often an absent device path is looked for (a stat(), cheap)
 # Once a block's first byte is in, the rest is still on the wire: at 19200 baud (1920 bytes/s)
-# the MPPT's and the port board's blocks together (~440 bytes) take 0.23 s. Waiting that long
-# before reading takes a second's blocks in one or two wake-ups instead of one per USB packet.
-BLOCK_ON_WIRE_S = 0.25
+# the MPPT's and the port board's blocks together (440-490 bytes) take 0.23-0.26 s. Waiting a
+# little longer before reading takes a second's blocks in one wake-up instead of one per USB
+# packet (0.25 s, just short of that, woke twice a second: 0.10 % of a core for the thread).
+BLOCK_ON_WIRE_S = 0.35
 
 BlockCallback = Callable[[str, Mapping[str, str], float], None]
 

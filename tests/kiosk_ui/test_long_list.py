@@ -1,8 +1,9 @@
-"""Thousands of rows, hidden parts of screens: what the visitor sees, at the cost the bench can pay.
+"""Thousands of rows, hidden parts of screens, a start screen read every few seconds: what the
+visitor sees, at the cost the bench can pay.
 
 The list of initiatives is a RowList (widgets only for the rows in view, asked for their texts
-when they come into view) and hidden parts of screens leave the window (benchmarks/kiosk_app.py
-has the figures)."""
+when they come into view), hidden parts of screens leave the window, and the start screen's
+port chips are remade only when their words change (benchmarks/kiosk_app.py has the figures)."""
 from __future__ import annotations
 
 import pytest
@@ -10,6 +11,7 @@ from kivy.core.window import Window
 from kivy.uix.label import Label
 from kivy.uix.textinput import TextInput
 
+from hardware.status import PowerStatus
 from kiosk.ui.tr import tr
 from kiosk.ui.widgets.hideable import HideBox
 from kiosk.ui.widgets.rowlist import RowList
@@ -103,3 +105,23 @@ def test_a_hidden_box_leaves_the_window_and_comes_back_in_order(kiosk):
         assert field.get_root_window() is Window
     finally:
         Window.remove_widget(box)
+
+
+def test_the_start_screen_redraws_the_ports_only_when_their_words_change(kiosk):
+    def reading(milliamps: str) -> PowerStatus:
+        return PowerStatus().with_block("board", {"USB1": "ON", "USB1_I": milliamps, "USB2": "OFF"}, 1.0)
+
+    try:
+        kiosk.app.update_power(reading("0"))
+        kiosk.frames(2)
+        chips = kiosk.find(kiosk.screen("attract").ids.ports, cls="PortChip")
+        assert [chip.text for chip in chips] == ["USB 1\nslobodan", "USB 2\nisključen"]
+        kiosk.app.update_power(reading("2"))  # a new reading, 2 mA: still free
+        kiosk.frames(2)
+        assert kiosk.find(kiosk.screen("attract").ids.ports, cls="PortChip") == chips, "the same chips, not redrawn"
+        kiosk.app.update_power(reading("900"))  # a phone plugged in
+        kiosk.frames(2)
+        texts = [chip.text for chip in kiosk.find(kiosk.screen("attract").ids.ports, cls="PortChip")]
+        assert texts == ["USB 1\nzauzet", "USB 2\nisključen"]
+    finally:
+        kiosk.app.update_power(PowerStatus())  # the next tests' bench reports no ports

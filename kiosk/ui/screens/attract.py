@@ -31,6 +31,7 @@ def port_label(name: str, state: str, current_a: float | None) -> str:
 
 class AttractScreen(KioskScreen):
     def on_kv_post(self, *args: Any) -> None:
+        self._chips: list[tuple[str, bool]] | None = None  # what the port chips say now
         self.show_languages()
         self.app.bind(ports=self._show_ports)
         tr.fbind("_", self._show_ports)
@@ -61,10 +62,15 @@ class AttractScreen(KioskScreen):
         return False
 
     def _show_ports(self, *args: Any) -> None:
+        ports = sorted(self.app.ports.items(), key=lambda item: (item[0][:2], len(item[0]), item[0]))
+        chips = [(port_label(name, port.state, port.current_a), port.state == "on") for name, port in ports]
+        if chips == self._chips:
+            return  # a reading every few seconds, mostly with the same words: nothing to redraw
+        self._chips = chips
         grid = self.ids.ports
         grid.clear_widgets()
-        for name, port in sorted(self.app.ports.items(), key=lambda item: (item[0][:2], len(item[0]), item[0])):
-            chip = Factory.PortChip(text=port_label(name, port.state, port.current_a))
-            chip.working = port.state == "on"  # a kv-declared property: it does not exist yet in __init__
+        for text, working in chips:
+            chip = Factory.PortChip(text=text)
+            chip.working = working  # a kv-declared property: it does not exist yet in __init__
             grid.add_widget(chip)
         self.ids.ports_title.text = _("Free phone charging") if self.app.ports else ""
