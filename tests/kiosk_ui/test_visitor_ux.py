@@ -148,3 +148,33 @@ def test_the_idle_prompt_is_calm_with_a_countdown_and_a_continue_button(kiosk):
     assert prompt.fraction_left < start and "seconds" in prompt.ids.countdown.text
     kiosk.tap(kiosk.button(tr._("Continue"), root=prompt))
     assert not idle.warning and kiosk.app.manager.current == "suggest"
+
+
+def inside(widget, view) -> bool:
+    """The whole widget within the scroll view's rectangle on the window."""
+    _x, bottom = widget.to_window(widget.x, widget.y)
+    _x, top = widget.to_window(widget.x, widget.top)
+    _x, view_bottom = view.to_window(view.x, view.y)
+    _x, view_top = view.to_window(view.x, view.top)
+    return view_bottom - 1 <= bottom and top <= view_top + 1
+
+
+def test_in_large_text_the_contact_step_opens_on_its_heading_and_field(kiosk):
+    """The step scrolls in large text; it starts at the top, where the typing goes."""
+    kiosk.start("en")
+    kiosk.app.set_large_text(True)
+    try:
+        for attempt in range(2):  # the first visit, and a second one after the step was scrolled
+            kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+            kiosk.type_on_keys("Bench")
+            kiosk.tap(kiosk.button(tr._("Contact (optional)")))
+            kiosk.frames(3)
+            screen = kiosk.screen()
+            view = screen.ids.contact_scroller
+            assert view.viewport_size[1] > view.height, "large text: the step is taller than its room"
+            assert inside(screen.ids.contact_heading, view) and inside(screen.ids.contact, view), attempt
+            view.scroll_y = 0  # the visitor scrolls down to the consent, then goes back to the text
+            kiosk.frames(2)
+            kiosk.tap(kiosk.button(tr._("Back to my text")))
+    finally:
+        kiosk.app.set_large_text(False)

@@ -101,6 +101,8 @@ class SuggestScreen(KioskScreen):
             field.focus = True
         if step == "preview":
             self.found_contacts = contact_details(self.ids.text.text)
+        if step == "contact":  # opens on its heading and field (in large text the step scrolls)
+            self.ids.contact_scroller.scroll_y = 1
 
     def choose_category(self) -> None:
         options = [("", _("No category"))] + [(code, _(name)) for code, name in CATEGORIES.items()]
