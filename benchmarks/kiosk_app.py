@@ -31,7 +31,6 @@ The last line is the contract line:
 from __future__ import annotations
 
 import argparse
-import importlib.metadata
 import json
 import os
 import random
@@ -44,7 +43,6 @@ import tempfile
 import threading
 import time
 import tty
-import urllib.request
 import uuid
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -99,6 +97,8 @@ def modules_a_bench_lacks() -> set[str]:
     environment has the server's and the tests' packages too, and some are imported when present
     (sqlite-utils imports pandas and numpy, Kivy Pillow; 40 MiB and 0.3 s at start). A bench has
     exactly deploy/constraints-bench.txt."""
+    import importlib.metadata  # here, as urllib.request below: the kiosk child, whose start is timed, needs neither
+
     pinned = {canonical(line.split("==")[0]) for line in BENCH_CONSTRAINTS.read_text(encoding="utf-8").splitlines()
               if "==" in line and not line.startswith("#")}
     lacking: set[str] = set()
@@ -346,6 +346,8 @@ def sync_server(cleanup: ExitStack, folder: Path) -> tuple[str, str]:
 
 
 def server_cursor(server_url: str, token: str) -> str:
+    import urllib.request
+
     request = urllib.request.Request(f"{server_url}/api/v1/initiatives", headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)["cursor"]
@@ -399,9 +401,9 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
             results[f"pss_{event}"] = pss_mib(pid)
         results[event] = values
 
+    environment = {**quiet_environment(tmp), "BENCH_TOKEN": token}  # made before the clock starts
     started = time.monotonic()
-    status = run_child(command, {**quiet_environment(tmp), "BENCH_TOKEN": token}, on_event,
-                       Path(tmp, "kiosk.stderr"))
+    status = run_child(command, environment, on_event, Path(tmp, "kiosk.stderr"))
     if status != 0 or "scrolled" not in results:
         raise RuntimeError(f"the kiosk child failed (exit status {status}):\n"
                            + Path(tmp, "kiosk.stderr").read_text()[-3000:])
@@ -425,8 +427,9 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
 def stock_first_frame_s(tmp: str) -> float:
     """Start to first frame of the stock Kivy window, measured as the kiosk's is."""
     seen: dict[str, float] = {}
+    environment = quiet_environment(tmp)
     started = time.monotonic()
-    run_child([sys.executable, __file__, "--stock-window", "--first-frame-only"], quiet_environment(tmp),
+    run_child([sys.executable, __file__, "--stock-window", "--first-frame-only"], environment,
               lambda event, _values, _pid: seen.setdefault(event, time.monotonic()), Path(tmp, "stock.stderr"))
     return seen["ready"] - started
 
