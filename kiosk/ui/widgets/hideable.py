@@ -2,9 +2,10 @@
 
 A hidden HideBox takes its children out of the widget tree and puts them back, in order, when
 shown. Why not just height 0, opacity 0 and ``disabled``: Kivy still lays out, draws (invisibly,
-at full cost: a hidden docked keyboard was half of the initiatives list's frame time and 80 MiB of
-the renderer's memory) and hit-tests such children, and a disabled widget answers True to every
-touch that lands on it, so hidden keys swallowed the taps meant for what is visible.
+at full cost: taking the hidden docked keyboard out of the initiatives screen saved 78 MiB of the
+renderer's memory, measured with Kivy's default multisampling) and hit-tests such children, and a
+disabled widget answers True to every touch that lands on it, so hidden keys swallowed the taps
+meant for what is visible.
 """
 from __future__ import annotations
 
