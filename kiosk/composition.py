@@ -25,10 +25,10 @@ from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.speech import Speaker
 from kiosk.core.store import BenchStore
 from kiosk.core.supervisor import Supervisor
-from kiosk.core.sync import SyncClient, SyncFailed
 from kiosk.i18n.translator import Translator
 
 if TYPE_CHECKING:
+    from kiosk.core.sync import SyncClient
     from kiosk.ui.app import KioskApp
 
 log = logging.getLogger(__name__)
@@ -61,26 +61,30 @@ def run_kiosk(config: Config, *, fullscreen: bool,
         remote = RemoteSettings(config)
         config = remote.current  # the remote settings applied last time, from the first frame
         energy = energy_policy(config)
-        # The plan goes to the server in every health report (the fleet dashboard shows it).
-        sync = SyncClient(config, health=lambda: {"energy_plan": energy.report()},
-                          remote_settings=remote) if config.token else None
         speech = Speaker()  # the audio guide's voice on the bench's audio output
         cleanup.callback(speech.close)
         app = KioskApp(Services(config=config, store=store, translator=Translator(config.languages),
-                                energy=energy, backlight=detect_backlight(), monitor=monitor, sync=sync,
-                                speech=speech))
+                                energy=energy, backlight=detect_backlight(), monitor=monitor, speech=speech))
         if on_start is not None:
             on_start(app)
-        if sync is not None:
-            # Its first round (a feed to read and store) would share the interpreter with the
-            # window's start and hold the first frame back by a few tenths of a second.
-            after_first_frame(sync.start)
+        if config.token:
+            # Made once the first frame is drawn: the HTTP stack's import (70 ms) and the first
+            # round (a feed to read and store) would otherwise hold that frame back.
+            after_first_frame(lambda: app.attach_sync(sync_client(config, energy, remote)))
         with stopped_by_signals(app):
             app.run()
     if app.hibernating:
         log.info("hibernating: exit status %d asks the system to power down", HIBERNATE_EXIT_STATUS)
         return HIBERNATE_EXIT_STATUS
     return 0
+
+
+def sync_client(config: Config, energy: EnergyPolicy, remote: RemoteSettings) -> SyncClient:
+    """The kiosk's sync client; the energy plan goes to the server in every health report (the
+    fleet dashboard shows it)."""
+    from kiosk.core.sync import SyncClient
+
+    return SyncClient(config, health=lambda: {"energy_plan": energy.report()}, remote_settings=remote)
 
 
 def energy_policy(config: Config) -> EnergyPolicy:
@@ -130,6 +134,8 @@ def after_first_frame(callback: Callable[[], object]) -> None:
 def run_sync_once(config: Config) -> int:
     """``python -m kiosk sync --once``: 0 when a whole round succeeded, 1 when the server could
     not be reached or refused, with the reason on stderr."""
+    from kiosk.core.sync import SyncClient, SyncFailed  # where used: the window's start needs neither
+
     with BenchStore(config.store_path) as store:
         try:
             report = SyncClient(config).run_once(store)
@@ -143,6 +149,8 @@ def run_sync_once(config: Config) -> int:
 
 def run_sync_forever(config: Config, interval_s: float | None = None) -> int:
     """``python -m kiosk sync --forever``: the sync thread without a window, until SIGTERM or Ctrl-C."""
+    from kiosk.core.sync import SyncClient
+
     stop = threading.Event()
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, lambda *_: stop.set())

@@ -161,8 +161,11 @@ def run_kiosk_window(overrides: dict[str, str], *, fullscreen: bool, exit_after:
     def demo_clock(app: KioskApp) -> None:
         from kivy.clock import Clock  # Kivy is configured by now
 
-        if app.services.sync is not None:
-            Clock.schedule_interval(lambda _dt: app.services.sync.wake(), DEMO_SYNC_S)
+        def nudge(_dt: float) -> None:  # the sync client comes after the first frame
+            if app.services.sync is not None:
+                app.services.sync.wake()
+
+        Clock.schedule_interval(nudge, DEMO_SYNC_S)
         if exit_after is not None:
             Clock.schedule_once(lambda _dt: app.stop(), exit_after)
 

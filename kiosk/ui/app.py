@@ -57,7 +57,7 @@ class Services:
     energy: EnergyPolicy
     backlight: Backlight = NullBacklight()
     monitor: Any = None  # hardware.link.PowerMonitor, or None without a controller
-    sync: Any = None  # kiosk.core.sync.SyncClient, or None when not syncing
+    sync: Any = None  # kiosk.core.sync.SyncClient once attached (App.attach_sync), None when not syncing
     speech: Any = None  # kiosk.core.speech.Speaker, or None: the audio guide stays silent
 
 
@@ -137,13 +137,19 @@ class KioskApp(App):
         if services.monitor is not None:
             # Blocks arrive about once a second; the screen only needs a fresh look now and then.
             Clock.schedule_interval(lambda _dt: self.update_power(services.monitor.status()), POWER_REFRESH_S)
-        if services.sync is not None:
-            services.sync.on_change = self._on_sync_thread
-            services.sync.set_interval(services.energy.plan.sync_interval_s)
-            self.sync_state = services.sync.state()
-            self.follow(services.sync.remote_settings)
-            # A new release waits until nobody is using the bench: read from the sync thread.
-            services.sync.updater.may_switch = lambda: self.at_rest
+
+    def attach_sync(self, sync: Any) -> None:
+        """The sync client (``kiosk.core.sync.SyncClient``), handed over once the first frame is
+        drawn (``kiosk.composition``): its state shown, the energy plan's interval, the remote
+        settings followed; then it runs."""
+        self.services.sync = sync
+        sync.on_change = self._on_sync_thread
+        sync.set_interval(self.services.energy.plan.sync_interval_s)
+        self.sync_state = sync.state()
+        self.follow(sync.remote_settings)
+        # A new release waits until nobody is using the bench: read from the sync thread.
+        sync.updater.may_switch = lambda: self.at_rest
+        sync.start()
 
     def follow(self, remote: RemoteSettings) -> None:
         """Apply each new version of the remote settings while running (from the sync thread)."""
