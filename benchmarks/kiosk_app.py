@@ -162,6 +162,8 @@ def visit(app: Any, args: argparse.Namespace) -> None:
     """Script the visitor's steps on the App's clock, once it starts."""
     from kivy.clock import Clock
 
+    from kiosk.ui.frames import after_first_frame
+
     def say(event: str, **values: Any) -> None:
         print(json.dumps({"event": event, **values}), flush=True)
 
@@ -238,7 +240,7 @@ def visit(app: Any, args: argparse.Namespace) -> None:
 
     def on_start(_app: Any) -> None:
         app.frames.idle_fps = args.idle_fps or app.frames.idle_fps
-        later(0)(lambda: later(0)(advance))  # after the first frame is drawn
+        after_first_frame(advance)
 
     app.bind(on_start=on_start)
 

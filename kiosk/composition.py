@@ -52,6 +52,7 @@ def run_kiosk(config: Config, *, fullscreen: bool,
 
     configure_kivy(fullscreen=fullscreen)
     from kiosk.ui.app import KioskApp, Services
+    from kiosk.ui.frames import after_first_frame
 
     with ExitStack() as cleanup:
         monitor = open_power_monitor(config)
@@ -107,6 +108,8 @@ def stopped_by_signals(app: KioskApp) -> Iterator[None]:
     from the screen only. The first frame is logged, so a supervisor sees the kiosk is up."""
     from kivy.clock import Clock
 
+    from kiosk.ui.frames import after_first_frame
+
     def stop(reason: str) -> None:
         log.info("stopping: %s", reason)
         app.stop()
@@ -121,14 +124,6 @@ def stopped_by_signals(app: KioskApp) -> Iterator[None]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
-
-
-def after_first_frame(callback: Callable[[], object]) -> None:
-    """Run ``callback`` once the App's first frame is drawn (two ticks of Kivy's clock: the
-    first runs before that frame)."""
-    from kivy.clock import Clock
-
-    Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: callback()))
 
 
 def run_sync_once(config: Config) -> int:

@@ -34,7 +34,6 @@ from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
-
 log = logging.getLogger(__name__)
 
 # A version names a folder: no path separators, no leading dot (the server's own rule too).

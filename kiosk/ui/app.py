@@ -29,10 +29,11 @@ from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.session import Session
 from kiosk.core.store import BenchStore, telemetry_sample
 from kiosk.i18n.translator import Translator
-from kiosk.ui.frames import FrameGovernor, one_frame_in_flight
+from kiosk.ui.frames import FrameGovernor, after_first_frame, one_frame_in_flight
 from kiosk.ui.guide import AudioGuide
 from kiosk.ui.idle import IdleWatch
 from kiosk.ui.names import LANGUAGE_NAMES
+from kiosk.ui.screens import SCREENS, START, build_screen
 from kiosk.ui.tr import tr
 from kiosk.ui.widgets.choice_popup import ChoicePopup
 from kiosk.ui.widgets.idle_warning import IdleWarning
@@ -92,8 +93,7 @@ class KioskApp(App):
         self.title = "Smart Bench"
         from kiosk.ui.widgets import clipped, hideable, inputs, keyboard, qr  # noqa: F401 - defines the classes kv uses
 
-        Builder.load_file(str(UI_DIR / "widgets" / "common.kv"))
-        from kiosk.ui.screens import START, build_screen  # after common.kv: screen rules use its classes
+        Builder.load_file(str(UI_DIR / "widgets" / "common.kv"))  # before any screen: their rules use its classes
 
         Window.clearcolor = (0, 0, 0, 1)
         # Bound before the App's own touch handler, so that one runs first (Kivy calls the last
@@ -112,21 +112,16 @@ class KioskApp(App):
         manager.add_widget(build_screen(START))
         self.manager = manager
         self._start_services()
-        # The other screens after the first frame, one a frame (two ticks: the first runs before it).
-        Clock.schedule_once(lambda _dt: Clock.schedule_once(self._build_a_screen))
+        after_first_frame(self._build_a_screen)  # then the other screens, one a frame
         return manager
 
     def screen(self, name: str) -> Any:
         """The screen called ``name``, built now if it was not yet."""
-        from kiosk.ui.screens import build_screen
-
         if not self.manager.has_screen(name):
             self.manager.add_widget(build_screen(name))
         return self.manager.get_screen(name)
 
     def _build_a_screen(self, *args: Any) -> None:
-        from kiosk.ui.screens import SCREENS
-
         missing = [name for name in SCREENS if not self.manager.has_screen(name)]
         if missing:
             self.screen(missing[0])

@@ -11,7 +11,7 @@ while nobody is there is stopped too: a focused field's blinking cursor (a visit
 mid-typing) is held steady until the next touch."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from kivy.base import EventLoop
 from kivy.clock import Clock
@@ -74,3 +74,9 @@ def one_frame_in_flight(window: Any) -> None:
     heap: the list screen after a second of scrolling took 30-40 MiB more, and a long redraw
     burst over a gigabyte. Finishing costs no frame rate: the next frame would wait anyway."""
     window.bind(on_flip=lambda *_: glFinish())
+
+
+def after_first_frame(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the App's first frame is drawn (two ticks of Kivy's clock: the
+    first runs before that frame)."""
+    Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: callback()))

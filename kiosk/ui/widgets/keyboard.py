@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from weakref import WeakSet
 from typing import Any
+from weakref import WeakSet
 
 from kivy.properties import BooleanProperty, ListProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
