@@ -46,6 +46,7 @@ import time
 import tty
 import uuid
 from contextlib import ExitStack, contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -94,7 +95,8 @@ def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def modules_a_bench_lacks() -> set[str]:
+@cache  # the same for every child of a run: the scan of installed packages is done once
+def modules_a_bench_lacks() -> frozenset[str]:
     """Top-level modules installed here by distributions a bench does not have: this development
     environment has the server's and the tests' packages too, and some are imported when present
     (sqlite-utils imports pandas and numpy, Kivy Pillow; 40 MiB and 0.3 s at start). A bench has
@@ -113,7 +115,7 @@ def modules_a_bench_lacks() -> set[str]:
                 lacking.add(top)
             elif len(file.parts) == 1 and file.suffix in (".py", ".so"):
                 lacking.add(top.split(".")[0])
-    return lacking - {"__pycache__"}
+    return frozenset(lacking - {"__pycache__"})
 
 
 def as_on_a_bench() -> None:
