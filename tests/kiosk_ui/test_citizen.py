@@ -215,23 +215,6 @@ def test_contact_in_text_is_pointed_out_and_duplicates_refused(kiosk):
     assert "same text" in kiosk.screen().message
 
 
-
-def test_contact_needs_consent(kiosk):
-    kiosk.start("en")
-    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
-    kiosk.type_on_keys("Benches")
-    kiosk.tap(kiosk.button(tr._("Contact (optional)")))
-    kiosk.screen().ids.contact.insert_text("ana@example.org")
-    kiosk.tap(kiosk.button(tr._("Preview")))
-    assert kiosk.screen().step == "contact" and "consent" in kiosk.screen().message
-    kiosk.tap(kiosk.screen().ids.consent)
-    kiosk.tap(kiosk.button(tr._("Preview")))
-    kiosk.tap(kiosk.button(tr._("Send")))
-    saved = kiosk.app.store.suggestion_by_receipt(kiosk.screen().receipt)
-    assert saved.contact == "ana@example.org"
-
-
-
 def test_idle_warning_then_reset_wipes_typing(kiosk):
     kiosk.start("en")
     kiosk.tap(kiosk.button(tr._("Suggest an idea")))

@@ -53,6 +53,9 @@ def test_a_contact_without_consent_is_refused_next_to_the_consent_box(kiosk):
     kiosk.screenshot("error-under-consent-en")
     kiosk.tap(screen.ids.consent)
     assert shown_message(kiosk, "consent_message") is None, "ticking the box answers it"
+    kiosk.tap(kiosk.button(tr._("Preview")))
+    kiosk.tap(kiosk.button(tr._("Send")))
+    assert kiosk.app.store.suggestion_by_receipt(kiosk.screen().receipt).contact == "ana@example.org"
 
 
 def test_support_turns_into_a_green_tick_and_the_count_moves_at_once(kiosk):
