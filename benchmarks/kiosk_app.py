@@ -9,8 +9,10 @@ store of N generated initiatives, with its sync thread talking to a real sync se
 and a serial link to a simulated controller on a pseudo-terminal, fed at the real line rate (the
 MPPT's and the port board's blocks once a second, 19200 baud, in the 16 ms packets of a USB
 serial adapter). Figures printed:
-- start to first frame: from starting the child to the end of its first frame, the median of
-  three starts (each child stopping right after it);
+- start to first frame: from starting ``python -m kiosk --window`` (through bench_start.py,
+  configured by its environment as a bench is, with the same link, server and store) to its log
+  line "kiosk up: first frame drawn", written as the first frame is drawn; the median of three
+  starts, each stopped then; the project's bytecode compiled, as pip compiles a wheel it installs;
 - whole-process CPU, in % of one core, on the attract screen, on the initiatives list, and on the
   list with the search field focused (a visitor walked off mid-typing), each over ``--seconds``
   once the governor has settled: all the child's threads (window, serial reader, sync), from
@@ -22,7 +24,7 @@ serial adapter). Figures printed:
 - anchors measured the same way in the same run: a stock Kivy window (one label, Kivy's defaults;
   also its start to first frame, the floor of any Kivy app here) and headless Chromium showing a
   static page like the attract screen (all its processes).
-- both Kivy children import only what a bench has installed (deploy/constraints-bench.txt): this
+- all Kivy children import only what a bench has installed (deploy/constraints-bench.txt): this
   environment's server and test packages would otherwise be picked up (sqlite-utils imports pandas
   and numpy when it finds them).
 The last line is the contract line:
@@ -50,10 +52,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from bench_start import FIRST_FRAME, LACKS_VARIABLE, as_on_a_bench
+
 ROOT = Path(__file__).resolve().parents[1]
+BENCH_START = Path(__file__).resolve().with_name("bench_start.py")
 SAMPLE = ROOT / "assets" / "sample" / "initiatives.json"
 BENCH_CONSTRAINTS = ROOT / "deploy" / "constraints-bench.txt"
-LACKS_VARIABLE = "SMART_BENCH_BENCHMARK_LACKS"
+BENCH_PACKAGES = ("hardware", "kiosk")  # what the wheel's kiosk runs of this project
 VENV_BASICS = {"pip", "setuptools", "wheel", "smart-bench"}  # in every venv, or the project itself
 SCROLL_FRAMES = 300
 SCROLL_MAX_S = 20.0  # on a machine too busy for 300 frames in this time, fewer frames are measured
@@ -118,13 +123,6 @@ def modules_a_bench_lacks() -> frozenset[str]:
     return frozenset(lacking - {"__pycache__"})
 
 
-def as_on_a_bench() -> None:
-    """In a child: from here on, importing what a bench lacks fails as it would there. The parent
-    names the modules (LACKS_VARIABLE): finding them takes 0.1 s, which is no part of a start."""
-    for module in filter(None, os.environ.get(LACKS_VARIABLE, "").split(",")):
-        sys.modules.setdefault(module, None)
-
-
 def child(args: argparse.Namespace) -> None:
     """The kiosk as the bench runs it, with a serial link and a sync client, and a visitor."""
     as_on_a_bench()
@@ -134,30 +132,6 @@ def child(args: argparse.Namespace) -> None:
     config = Config(data_dir=Path(args.data_dir), serial_ports=(SerialPort(args.serial_port, True),),
                     server_url=args.server_url, token=os.environ["BENCH_TOKEN"])
     run_kiosk(config, fullscreen=False, on_start=lambda app: visit(app, args))
-
-
-def stock_window(args: argparse.Namespace) -> None:
-    """A stock Kivy window for comparison: one label, Kivy's own defaults (60 fps, no governor)."""
-    as_on_a_bench()
-    from kivy.config import Config
-
-    Config.set("graphics", "width", "1280")  # the kiosk's size; everything else as Kivy ships it
-    Config.set("graphics", "height", "800")
-    from kivy.app import App
-    from kivy.clock import Clock
-    from kivy.uix.label import Label
-
-    class Stock(App):
-        def build(self) -> Label:
-            if args.first_frame_only:  # two ticks: the first runs before the first frame is drawn
-                Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: self.first_frame()))
-            return Label(text="Smart Bench", font_size=48)
-
-        def first_frame(self) -> None:
-            print(json.dumps({"event": "ready"}), flush=True)
-            self.stop()
-
-    Stock().run()
 
 
 def visit(app: Any, args: argparse.Namespace) -> None:
@@ -174,10 +148,6 @@ def visit(app: Any, args: argparse.Namespace) -> None:
 
     def script() -> Iterator[float]:
         """The visitor, as a generator: each yield is how long to wait before the next step."""
-        say("ready")
-        if args.first_frame_only:
-            app.stop()
-            return
         yield QUIET_S
         say("attract-begin", threads={thread.native_id: thread.name for thread in threading.enumerate()})
         yield args.seconds
@@ -411,7 +381,13 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
         results[event] = values
 
     environment = {**quiet_environment(tmp), "BENCH_TOKEN": token}  # made before the clock starts
-    starts = first_frames_s(command, environment, Path(tmp, "kiosk.stderr"))
+    # The start is timed through the kiosk's own entry point, configured as a bench is: by its
+    # environment (kiosk.core.config), with the same link, server and store as the child.
+    bench = {**quiet_environment(tmp), "SMART_BENCH_DATA_DIR": str(data_dir), "SMART_BENCH_SERVER_URL": server_url,
+             "SMART_BENCH_TOKEN": token, "SMART_BENCH_SERIAL_PORTS": serial_port,
+             "SMART_BENCH_COMMAND_PORTS": serial_port}
+    starts = first_frames_s([sys.executable, str(BENCH_START), "kiosk", "--window"], bench,
+                            Path(tmp, "kiosk-start.stderr"))
     status = run_child(command, environment, on_event, Path(tmp, "kiosk.stderr"))
     if status != 0 or "scrolled" not in results:
         raise RuntimeError(f"the kiosk child failed (exit status {status}):\n"
@@ -434,15 +410,27 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
 
 
 def first_frames_s(command: list[str], environment: dict[str, str], stderr: Path) -> list[float]:
-    """Start to first frame of a child that says "ready" after it, FIRST_FRAME_RUNS times (one
-    start varies by a tenth of a second here), each child stopping at once."""
+    """Start to first frame of a child (``bench_start.py``): until it says FIRST_FRAME on stderr,
+    FIRST_FRAME_RUNS times (one start varies by a tenth of a second here), each child stopped then."""
     times = []
     for _run in range(FIRST_FRAME_RUNS):
-        seen: dict[str, float] = {}
         started = time.monotonic()
-        run_child([*command, "--first-frame-only"], environment,
-                  lambda event, _values, _pid: seen.setdefault(event, time.monotonic()), stderr)
-        times.append(seen["ready"] - started)
+        process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                   text=True, cwd=ROOT)
+        lines = []
+        try:
+            for line in process.stderr:
+                lines.append(line)
+                if FIRST_FRAME in line:
+                    times.append(time.monotonic() - started)
+                    break
+            else:
+                stderr.write_text("".join(lines))
+                raise RuntimeError(f"{command} ended before its first frame (exit status {process.wait()}):\n"
+                                   + "".join(lines)[-3000:])
+        finally:
+            process.kill()
+            process.wait()
     return times
 
 
@@ -464,17 +452,28 @@ def measure_idle_processes(commands: list[tuple[list[str], dict[str, str]]], sec
             process.wait()
 
 
+def compiled_as_on_a_bench() -> None:
+    """The project's bytecode, compiled as pip compiles a wheel it installs: in this editable
+    checkout (and with PYTHONDONTWRITEBYTECODE) each start would compile its modules again, which
+    cost 70 ms a start that no bench pays."""
+    import compileall
+
+    for package in BENCH_PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 def parent(args: argparse.Namespace) -> int:
     load = os.getloadavg()
+    compiled_as_on_a_bench()
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-") as tmp, ExitStack() as cleanup:
         kiosk = measure_kiosk(args, tmp, cleanup)
         cleanup.close()  # the server and the controller are not part of the anchors' runs
-        stock_starts = first_frames_s([sys.executable, __file__, "--stock-window"], quiet_environment(tmp),
-                                      Path(tmp, "stock.stderr"))
+        stock = [sys.executable, str(BENCH_START), "stock"]
+        stock_starts = first_frames_s(stock, quiet_environment(tmp), Path(tmp, "stock.stderr"))
         page = Path(tmp, "attract.html")
         page.write_text(STATIC_PAGE, encoding="utf-8")
         (stock_cpu, stock_pss), (chromium_cpu, chromium_pss) = measure_idle_processes([
-            ([sys.executable, __file__, "--stock-window"], quiet_environment(tmp)),
+            (stock, quiet_environment(tmp)),
             ([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp}/chromium",
               "--window-size=1280,800", page.as_uri()], dict(os.environ))], args.seconds)
 
@@ -517,8 +516,6 @@ def main() -> int:
     parser.add_argument("--idle-fps", type=float, default=0, help="the governor's idle rate (default: its own)")
     parser.add_argument("--active-fps", type=float, default=30)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--stock-window", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--first-frame-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", help=argparse.SUPPRESS)
     parser.add_argument("--serial-port", help=argparse.SUPPRESS)
     parser.add_argument("--server-url", help=argparse.SUPPRESS)
@@ -527,9 +524,6 @@ def main() -> int:
         parser.error(f"--seconds must be below {IDLE_TIMEOUT_S - QUIET_S:g}: a phase must end before the idle reset")
     if args.child:
         child(args)
-        return 0
-    if args.stock_window:
-        stock_window(args)
         return 0
     return parent(args)
 

@@ -18,7 +18,8 @@ import argparse
 import getpass
 import sys
 
-from kiosk import __version__, demo, say
+import kiosk
+from kiosk import demo, say
 from kiosk.composition import run_kiosk, run_supervisor, run_sync_forever, run_sync_once
 from kiosk.core.config import ConfigError, load_config
 from kiosk.core.logs import setup_logging
@@ -27,9 +28,22 @@ from kiosk.core.pin import make_pin_hash
 MIN_PIN_DIGITS = 4
 
 
+class _VersionAction(argparse.Action):
+    """``--version``: the version is looked up only when asked for (``kiosk.__version__`` imports
+    importlib.metadata, 20 ms that a start of the kiosk need not pay)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **_kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the program's version number and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: object) -> None:
+        print(kiosk.__version__)  # on stdout, as argparse's own version action does
+        parser.exit()
+
+
 def parser() -> argparse.ArgumentParser:
     cli = argparse.ArgumentParser(prog="python -m kiosk")
-    cli.add_argument("--version", action="version", version=__version__)
+    cli.add_argument("--version", action=_VersionAction)
     cli.add_argument("--config", metavar="FILE", help="TOML config file (optional)")
     cli.add_argument("--window", action="store_true", help="a 1280x800 window instead of full screen")
     sub = cli.add_subparsers(dest="command")

@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
@@ -72,6 +71,10 @@ def _wait_until(ready: Callable[[], bool], process: subprocess.Popen, what: str)
 
 
 def _healthy(url: str) -> bool:
+    # Imported here: ``python -m kiosk`` imports this module for its arguments, and the kiosk's
+    # start need not pay for the HTTP stack.
+    import urllib.request
+
     try:
         with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
             return response.status == 200

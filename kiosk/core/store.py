@@ -35,14 +35,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from hardware.status import PowerStatus
 from kiosk.core.config import LANGUAGES
 from kiosk.core.receipts import new_receipt, normalise_receipt, uuid7, uuid7_time_ms
 from kiosk.core.text import fold
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 MAX_TEXT_CHARS = 2000
 MAX_SHORT_CHARS = 200  # category, contact: the server's limit
@@ -300,6 +301,10 @@ class BenchStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Imported here: it imports click, pluggy and dateutil (50 ms), and the kiosk's first
+        # frame is drawn before its store is opened (KioskApp.store).
+        import sqlite_utils
+
         self.db = sqlite_utils.Database(self.path)
         self.conn = self.db.conn
         self.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

@@ -30,7 +30,6 @@ import sys
 import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, field
-from email.parser import HeaderParser
 from pathlib import Path
 from typing import Any, Callable, Protocol
 
@@ -130,6 +129,8 @@ def verify_signature(public_key: str, content: bytes, signature: str) -> None:
 
 def wheel_version(content: bytes) -> str | None:
     """The version a wheel's METADATA declares, or None for a file that is no wheel."""
+    from email.parser import HeaderParser  # here, as cryptography above: the kiosk's start needs neither
+
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as wheel:
             names = [name for name in wheel.namelist() if re.fullmatch(r"[^/]+\.dist-info/METADATA", name)]

@@ -1,4 +1,4 @@
-"""Translator: the kiosk's gettext catalogues, compiled in memory at start-up.
+"""Translator: the kiosk's gettext catalogues, each compiled in memory when first needed.
 
 Catalogues live in ``locale/<lang>/LC_MESSAGES/kiosk.po`` for bs, hr, sr (Cyrillic) and en; no
 ``.mo`` is built or committed. Serbian Latin (``sr-Latn``) is not maintained by hand: it is the
@@ -65,27 +65,44 @@ def _compiled(catalogue: Catalog) -> gettext.GNUTranslations:
 
 
 class Translator:
-    """Every language's catalogue, compiled once; ``gettext(language, text)`` looks one up."""
+    """The catalogues of the bench's languages; ``gettext(language, text)`` looks one up. Each is
+    read and compiled the first time it is asked for (all five took 0.1 s, and the first frame
+    needs one); ``prepare`` does it ahead, so a language switch does not wait."""
 
     def __init__(self, languages: tuple[str, ...] = LANGUAGES, locale_dir: Path = LOCALE_DIR) -> None:
-        self.catalogues: dict[str, Catalog] = {}
-        for language in languages:
-            if language in ("sr", "sr-Latn"):
-                written = read_catalogue("sr", locale_dir)
-                derive = latin_catalogue if language == "sr-Latn" else cyrillic_catalogue
-                self.catalogues[language] = derive(written)
-            else:
-                self.catalogues[language] = read_catalogue(language, locale_dir)
-        self._compiled = {language: _compiled(catalogue) for language, catalogue in self.catalogues.items()}
         self.languages = tuple(languages)
+        self._locale_dir = locale_dir
+        self._catalogues: dict[str, Catalog] = {}
+        self._compiled: dict[str, gettext.GNUTranslations] = {}
+
+    def catalogue(self, language: str) -> Catalog:
+        """``language``'s catalogue as shown (Serbian Latin derived, Cyrillic markers dropped)."""
+        if language not in self._catalogues:
+            if language in ("sr", "sr-Latn"):
+                derive = latin_catalogue if language == "sr-Latn" else cyrillic_catalogue
+                self._catalogues[language] = derive(read_catalogue("sr", self._locale_dir))
+            else:
+                self._catalogues[language] = read_catalogue(language, self._locale_dir)
+        return self._catalogues[language]
+
+    def prepare(self, language: str) -> None:
+        """Read and compile ``language``'s catalogue now, if the bench has that language."""
+        self._translations(language)
+
+    def _translations(self, language: str) -> gettext.GNUTranslations | None:
+        if language not in self.languages:
+            return None
+        if language not in self._compiled:
+            self._compiled[language] = _compiled(self.catalogue(language))
+        return self._compiled[language]
 
     def gettext(self, language: str, text: str) -> str:
-        translations = self._compiled.get(language)
+        translations = self._translations(language)
         return translations.gettext(text) if translations else text
 
     def ngettext(self, language: str, singular: str, plural: str, n: int) -> str:
         """The form of a counted message for ``n`` in ``language`` (1, 2-4, 5+ differ in bs/hr/sr)."""
-        translations = self._compiled.get(language)
+        translations = self._translations(language)
         if translations is None:
             return singular if n == 1 else plural
         return translations.ngettext(singular, plural, n)
@@ -93,7 +110,7 @@ class Translator:
     def missing(self, language: str, msgids: set[str | tuple[str, str]]) -> set[str | tuple[str, str]]:
         """The ``msgids`` (plural ones as ``(singular, plural)``) without a full translation in
         ``language``'s catalogue: absent, empty, a plural form empty, or singular and plural mixed up."""
-        catalogue = self.catalogues[language]
+        catalogue = self.catalogue(language)
         missing = set()
         for msgid in msgids:
             key = msgid[0] if isinstance(msgid, tuple) else msgid

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from kivy.app import App
 from kivy.clock import Clock
@@ -29,7 +29,7 @@ from kiosk.core.remote_settings import RemoteSettings
 from kiosk.core.session import Session
 from kiosk.core.store import BenchStore, telemetry_sample
 from kiosk.i18n.translator import Translator
-from kiosk.ui.frames import FrameGovernor, after_first_frame, one_frame_in_flight
+from kiosk.ui.frames import AfterStart, FrameGovernor, one_frame_in_flight
 from kiosk.ui.guide import AudioGuide
 from kiosk.ui.idle import IdleWatch
 from kiosk.ui.names import LANGUAGE_NAMES
@@ -53,7 +53,7 @@ TELEMETRY_EVERY_S = 60.0  # one power sample a minute for the fleet dashboard: e
 @dataclass
 class Services:
     config: Config
-    store: BenchStore
+    open_store: Callable[[], BenchStore]  # called once, at the store's first use (KioskApp.store)
     translator: Translator
     energy: EnergyPolicy
     backlight: Backlight = NullBacklight()
@@ -78,14 +78,25 @@ class KioskApp(App):
         super().__init__(**kwargs)
         self.services = services
         self.config_ = services.config
-        self.store = services.store
+        self._store: BenchStore | None = None
         self.session = Session()
         self.idle_warning_s = idle_warning_s
         self._logo_taps: list[float] = []
         self._telemetry_at = float("-inf")
         self.language = services.config.default_language
         self.at_rest = True  # on the start screen, nobody using the bench (a plain bool: threads read it)
+        self.after_start = AfterStart()
+        self.after_start.add(lambda: self.store)  # the first thing after the first frame
         tr.switch(services.translator, self.language)
+
+    @property
+    def store(self) -> BenchStore:
+        """The bench's store, opened at its first use: just after the first frame, which the start
+        screen draws without it (opening it imports sqlite-utils, 50 ms), or as soon as anything
+        needs it. Only the UI thread uses it; the sync thread opens its own."""
+        if self._store is None:
+            self._store = self.services.open_store()
+        return self._store
 
     # --- building and lock-down --------------------------------------------------------------
 
@@ -112,7 +123,10 @@ class KioskApp(App):
         manager.add_widget(build_screen(START))
         self.manager = manager
         self._start_services()
-        after_first_frame(self._build_a_screen)  # then the other screens, one a frame
+        for name in SCREENS:  # built before anyone goes there, unless someone is quicker
+            self.after_start.add(lambda name=name: self.screen(name))
+        for language in self.services.translator.languages:  # then a switch to it does not wait
+            self.after_start.add(lambda language=language: self.services.translator.prepare(language))
         return manager
 
     def screen(self, name: str) -> Any:
@@ -120,12 +134,6 @@ class KioskApp(App):
         if not self.manager.has_screen(name):
             self.manager.add_widget(build_screen(name))
         return self.manager.get_screen(name)
-
-    def _build_a_screen(self, *args: Any) -> None:
-        missing = [name for name in SCREENS if not self.manager.has_screen(name)]
-        if missing:
-            self.screen(missing[0])
-            Clock.schedule_once(self._build_a_screen)
 
     def _start_services(self) -> None:
         services = self.services

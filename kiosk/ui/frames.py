@@ -11,6 +11,7 @@ while nobody is there is stopped too: a focused field's blinking cursor (a visit
 mid-typing) is held steady until the next touch."""
 from __future__ import annotations
 
+from collections import deque
 from typing import Any, Callable
 
 from kivy.base import EventLoop
@@ -76,7 +77,48 @@ def one_frame_in_flight(window: Any) -> None:
     window.bind(on_flip=lambda *_: glFinish())
 
 
+def when_first_frame_drawn(window: Any, callback: Callable[[], object]) -> None:
+    """Run ``callback`` as ``window`` flips its first frame, once the renderer has finished
+    drawing it: the moment a passer-by can see the screen."""
+    def flipped(*_args: Any) -> None:
+        window.unbind(on_flip=flipped)
+        glFinish()
+        callback()
+
+    window.bind(on_flip=flipped)
+
+
 def after_first_frame(callback: Callable[[], object]) -> None:
     """Run ``callback`` once the App's first frame is drawn (two ticks of Kivy's clock: the
     first runs before that frame)."""
     Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: callback()))
+
+
+
+class AfterStart:
+    """Work left for after the first frame, run one job a frame (the screens nobody is on yet,
+    the other languages' catalogues, the sync client): neither that frame nor a first touch
+    waits for all of it at once. A job added after the queue ran dry runs at the next frame."""
+
+    def __init__(self) -> None:
+        self._jobs: deque[Callable[[], object]] = deque()
+        self._running = False  # a run of the queue is scheduled or under way
+        self._started = False  # the first frame is drawn
+        after_first_frame(self._start)
+
+    def add(self, job: Callable[[], object]) -> None:
+        self._jobs.append(job)
+        if self._started and not self._running:
+            self._running = True
+            Clock.schedule_once(self._run_one)
+
+    def _start(self) -> None:
+        self._started = self._running = True
+        self._run_one()
+
+    def _run_one(self, *_args: Any) -> None:
+        if not self._jobs:
+            self._running = False
+            return
+        self._jobs.popleft()()
+        Clock.schedule_once(self._run_one)

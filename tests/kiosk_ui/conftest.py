@@ -181,7 +181,7 @@ def kiosk_app(tmp_path_factory):
     store.apply_initiatives(json.loads(SAMPLE.read_text(encoding="utf-8")))
     # The real espeak-ng, writing each utterance to a WAV file: the test machine has no sound card.
     speaker = Speaker(record_dir=tmp_path_factory.mktemp("speech"))
-    services = Services(config=config, store=store, translator=Translator(), energy=EnergyPolicy(config.energy),
+    services = Services(config=config, open_store=lambda: store, translator=Translator(), energy=EnergyPolicy(config.energy),
                         speech=speaker)
     clock = VirtualClock()
     app = KioskApp(services)
