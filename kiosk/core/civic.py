@@ -36,11 +36,14 @@ def upcoming(events: Iterable[Mapping[str, Any]], now: datetime | None = None) -
     return [dict(e) for e in events if _moment(str(e["starts_at"])) > moment]
 
 
-def response_text(response: Mapping[str, Any], language: str) -> str:
-    """The response in the reader's language; Serbian in the reader's script; else the first one."""
+def response_text(response: Mapping[str, Any], language: str) -> tuple[str, str]:
+    """The response in the reader's language; Serbian in the reader's script; else the first one;
+    with the language it is in."""
     texts = {lang: {"text": text} for lang, text in (response.get("texts") or {}).items()}
     found = localised(texts, language, tuple(texts))
     if found is None:
-        return ""
+        return "", language
     shown, fields = found
-    return cyrillic_to_latin(fields["text"]) if shown == "sr" and language != "sr" else fields["text"]
+    if shown == "sr" and language != "sr":  # a Latin reader gets Serbian in Latin letters
+        return cyrillic_to_latin(fields["text"]), "sr-Latn"
+    return fields["text"], shown

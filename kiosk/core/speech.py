@@ -3,7 +3,9 @@
 No Kivy here. ``Speaker`` speaks on a worker thread, so the UI never waits for speech: a new
 utterance cuts the one being spoken (the finger moved on), ``stop`` silences it (the idle reset).
 Every utterance, spoken aloud or written to a WAV file, goes through ``espeak_process``: the file
-a check renders is what a person on the bench hears.
+a check renders is what a person on the bench hears. A span of an utterance marked with
+``in_language`` (an initiative shown in its original language to a reader of another) is read in
+that language's voice.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +28,9 @@ HISTORY = 200  # utterances kept for a look back (tests, diagnostics)
 # A receipt code (K7QX-94MD) is read character by character, as a person would copy it down.
 _RECEIPT = re.compile(r"\b([A-Z0-9]{4})-([A-Z0-9]{4})\b")
 _SEPARATORS = re.compile(r"\s*(?:·|\n)+\s*")
+# A span in another language: its marks are characters of Unicode's private use area, which no
+# text a person wrote contains, so they never clash with what is said.
+_SPAN = re.compile("\ue000([^\ue001]*)\ue001([^\ue002]*)\ue002")
 
 
 class SpeechError(Exception):
@@ -35,6 +41,49 @@ class SpeechError(Exception):
 class Utterance:
     text: str
     language: str
+
+
+def in_language(text: str, language: str) -> str:
+    """``text`` marked as written in ``language``, within an utterance in another language."""
+    return f"\ue000{language}\ue001{text}\ue002" if text else ""
+
+
+def plain(text: str) -> str:
+    """``text`` without its language marks: the words said."""
+    return _SPAN.sub(r"\2", text)
+
+
+def voiced_parts(utterance: Utterance) -> list[tuple[str, str]]:
+    """``utterance`` as it is read: (text, espeak-ng voice) parts, in order, neighbours in the
+    same voice joined. A span in a language without a voice is read in the utterance's own."""
+    outer = VOICES[utterance.language]
+    text = speakable(utterance.text)
+    parts: list[tuple[str, str]] = []
+    position = 0
+    for span in _SPAN.finditer(text):
+        parts += [(text[position:span.start()], outer), (span.group(2), VOICES.get(span.group(1), outer))]
+        position = span.end()
+    parts.append((text[position:], outer))
+    joined: list[tuple[str, str]] = []
+    for words, voice in parts:
+        if not words.strip():
+            continue
+        if joined and joined[-1][1] == voice:
+            joined[-1] = (joined[-1][0] + words, voice)
+        else:
+            joined.append((words, voice))
+    return joined
+
+
+def espeak_input(utterance: Utterance) -> tuple[list[str], str]:
+    """espeak-ng's voice options and its input for ``utterance``: the text, or for an utterance
+    in more than one voice SSML with each part in its own ``<voice>`` element (espeak-ng 1.51
+    does not go back to the outer voice when an inner element ends, so no part is left outside)."""
+    parts = voiced_parts(utterance)
+    if len(parts) <= 1:
+        return ["-v", VOICES[utterance.language]], parts[0][0].strip() if parts else ""
+    ssml = " ".join(f'<voice name="{voice}">{escape(words.strip())}</voice>' for words, voice in parts)
+    return ["-v", VOICES[utterance.language], "-m"], f"<speak>{ssml}</speak>"
 
 
 def speakable(text: str) -> str:
@@ -48,10 +97,10 @@ def espeak_process(utterance: Utterance, wav: Path | None = None, *,
     """Start espeak-ng speaking ``utterance`` on the audio output, or into ``wav``. The text goes
     through stdin, so nothing in it can be taken for an option. ``keep_errors`` pipes its stderr
     (read ``process.stderr``); otherwise it is dropped (ALSA's complaints on a bench without sound)."""
-    voice = VOICES.get(utterance.language)
-    if voice is None:
+    if utterance.language not in VOICES:
         raise SpeechError(f"no voice for language {utterance.language!r}; one of {', '.join(VOICES)}")
-    command = [PROGRAM, "-v", voice, "-s", str(WORDS_PER_MINUTE), "-b", "1", "--stdin"]
+    options, text = espeak_input(utterance)
+    command = [PROGRAM, *options, "-s", str(WORDS_PER_MINUTE), "-b", "1", "--stdin"]
     if wav is not None:
         command += ["-w", str(wav)]
     try:
@@ -60,7 +109,7 @@ def espeak_process(utterance: Utterance, wav: Path | None = None, *,
     except FileNotFoundError as error:
         raise SpeechError(f"{PROGRAM} is not installed (Debian package espeak-ng)") from error
     try:
-        process.stdin.write(speakable(utterance.text).encode("utf-8"))
+        process.stdin.write(text.encode("utf-8"))
         process.stdin.close()
     except BrokenPipeError:  # interrupted before it read everything: nothing left to say
         pass
@@ -69,7 +118,7 @@ def espeak_process(utterance: Utterance, wav: Path | None = None, *,
 
 def render(utterance: Utterance, wav: Path) -> Path:
     """Write ``utterance`` as spoken into the WAV file ``wav``; returns once it is written."""
-    if not utterance.text.strip():
+    if not plain(utterance.text).strip():
         raise SpeechError("nothing to say: the text is empty")
     process = espeak_process(utterance, wav, keep_errors=True)
     errors = process.stderr.read()
@@ -107,7 +156,8 @@ class Speaker:
         self._thread.start()
 
     def say(self, text: str, language: str) -> None:
-        if not text.strip():
+        """Say ``text`` (spans marked ``in_language`` in their own voice) in ``language``'s voice."""
+        if not plain(text).strip():
             return
         utterance = Utterance(text, language)
         with self._lock:

@@ -5,7 +5,8 @@ on: it says how it works, then reads the screen's name and content. From then on
 press anything: the element under the finger is read (move the finger to browse), and a double tap
 anywhere activates the element read before it; what changed is read next. Holding three seconds
 again, the key, or the idle reset turns it off. Speech runs on ``kiosk.core.speech.Speaker``'s
-thread, so the UI never waits for it, and each new reading cuts the one before.
+thread, so the UI never waits for it, and each new reading cuts the one before. A label showing
+content sets ``content_language`` (kv): its text is read in that language's voice.
 """
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from kivy.uix.modalview import ModalView
 from kivy.uix.textinput import TextInput
 from kivy.uix.widget import Widget
 
+from kiosk.core.speech import in_language
 from kiosk.ui.names import N_
-from kiosk.ui.tr import _
+from kiosk.ui.tr import _, tr
 from kiosk.ui.widgets.keyboard import Key
 
 HOLD_S = 3.0
@@ -56,7 +58,10 @@ def _own_text(widget: Widget) -> str:
     if isinstance(widget, TextInput):
         return widget.text or widget.hint_text
     if isinstance(widget, Label):
-        return widget.text
+        # A label that shows content (an initiative's title) says in which language it is: shown
+        # in its original language to a reader of another, it is read in that language's voice.
+        language = getattr(widget, "content_language", "")
+        return in_language(widget.text, language) if language and language != tr.language else widget.text
     return ""
 
 

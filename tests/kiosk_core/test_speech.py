@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.core.speech import VOICES, Speaker, SpeechError, Utterance, render, speakable
+from kiosk.core.speech import (PROGRAM, VOICES, Speaker, SpeechError, Utterance, espeak_input, in_language, plain,
+                                render, speakable)
 from tests.speech_audio import assert_spoken, duration_and_rms
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,6 +35,49 @@ def test_serbian_sounds_the_same_in_both_scripts(tmp_path: Path) -> None:
 def test_receipt_codes_are_spelled_and_breaks_are_pauses() -> None:
     assert speakable("Vaš kod: K7QX-94MD") == "Vaš kod: K 7 Q X, 9 4 M D"
     assert speakable("Objavljeno  ·  Mostar\nOkoliš") == "Objavljeno. Mostar. Okoliš"
+
+
+def phonemes(options: list[str], text: str) -> str:
+    """What espeak-ng says for ``text`` with ``options``, as IPA: which voice read it shows."""
+    spoken = subprocess.run([PROGRAM, *options, "-q", "--ipa", "--stdin"], input=text, capture_output=True,
+                            text=True, check=True).stdout
+    return " ".join(spoken.split())
+
+
+@pytest.mark.parametrize(("reader", "span"), [("en", "sr"), ("en", "bs"), ("bs", "en"), ("sr", "hr")])
+def test_a_span_in_another_language_is_read_in_that_language_s_voice(tmp_path: Path, reader: str, span: str) -> None:
+    """An English reader hears a title shown in its original Serbian read by the Serbian voice,
+    and the words around it by the English one, also after it (espeak-ng does not switch back
+    by itself)."""
+    around = {"en": ("Initiative.", "Support, button."), "bs": ("Inicijativa.", "Podržavam, dugme."),
+              "sr": ("Иницијатива.", "Подржавам, дугме.")}[reader]
+    title = {"sr": "Бициклистичка стаза до Старог моста", "bs": "Više kanti za smeće uz Neretvu",
+             "en": "More litter bins along the Neretva", "hr": "Otvorena čitaonica za mlade"}[span]
+    utterance = Utterance(f"{around[0]} {in_language(title, span)} {around[1]}", reader)
+    options, text = espeak_input(utterance)
+    heard = phonemes(options, text)
+    each_in_its_voice = [phonemes(["-v", VOICES[language]], words)
+                         for words, language in ((around[0], reader), (title, span), (around[1], reader))]
+    assert heard == " ".join(each_in_its_voice)
+    assert heard != phonemes(["-v", VOICES[reader]], plain(utterance.text)), "the title sounds as in its own language"
+    assert_spoken(render(utterance, tmp_path / "mixed.wav"), utterance.text)
+
+
+def test_a_span_in_the_same_voice_or_without_one_is_read_as_the_rest() -> None:
+    same = Utterance(f"Инцијатива. {in_language('Biciklistička staza', 'sr-Latn')}.", "sr")
+    assert espeak_input(same) == (["-v", "sr"], "Инцијатива. Biciklistička staza.")
+    unknown = Utterance(f"Initiative. {in_language('Hallo Welt', 'de')}.", "en")
+    assert espeak_input(unknown) == (["-v", "en"], "Initiative. Hallo Welt.")
+
+
+def test_marked_text_is_escaped_for_the_speech_engine(tmp_path: Path) -> None:
+    """A title with "<", "&" or quotes (SSML's markup characters) is said, not taken for markup."""
+    title = 'Park <i> & klupe "Mostar"'
+    utterance = Utterance(f"Initiative. {in_language(title, 'bs')} Support.", "en")
+    options, text = espeak_input(utterance)
+    assert "&lt;i&gt; &amp; klupe" in text and "<i>" not in text
+    assert phonemes(["-v", "bs"], "klupe Mostar") in phonemes(options, text)  # the words after "&" are said
+    assert_spoken(render(utterance, tmp_path / "escaped.wav"), utterance.text)
 
 
 def test_bad_input_is_a_clear_error_and_writes_nothing(tmp_path: Path) -> None:

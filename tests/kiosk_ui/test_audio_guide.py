@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from kivy.core.window import Window
 
+from kiosk.core.speech import espeak_input, in_language, plain
 from kiosk.ui.guide import HOLD_S, SCREEN_NAMES
 from kiosk.ui.tr import ngettext, tr
 from tests.speech_audio import assert_spoken
@@ -234,3 +235,35 @@ def test_typing_by_ear(kiosk):
     assert last_said(kiosk) == "Briši"
     assert text.text == "Kl"
     kiosk.app.guide.stop()
+
+
+SERBIAN_ONLY = "8a6d3c22-1b4e-4c1f-a0e3-6f9b2d7c5e41"  # the sample's cycle path: texts in Serbian only
+
+
+def test_a_title_in_its_original_language_is_read_in_that_language_s_voice(kiosk):
+    """An English reader on an initiative not translated yet: the screen shows the Serbian title
+    (in Latin letters) with a note; the guide reads the English words in the English voice and the
+    title in the Serbian one. What the screen shows carries no trace of it."""
+    kiosk.start("en")
+    kiosk.app.go("initiative", initiative_id=SERBIAN_ONLY)
+    kiosk.frames(2)
+    screen = kiosk.screen()
+    title = screen.shown["title"]
+    assert title.startswith("[PRIMJER] Biciklistička staza") and screen.shown["note"].startswith("Not translated yet")
+    heading = kiosk.find(screen, text=title)[0]
+    guide, finger = kiosk.app.guide, Finger(kiosk)
+    kiosk.tap(kiosk.button(tr._("Audio guide")))
+    heard = last_said(kiosk)
+    assert in_language(title, "sr-Latn") in heard and in_language(screen.shown["summary"], "sr-Latn") in heard
+    assert heard.startswith("Audio guide on.") and "Initiative. " in plain(heard)
+    finger.tap(*centre(heading))
+    assert last_said(kiosk) == in_language(title, "sr-Latn")
+    assert heading.text == title, "the marks are for the voice only"
+    options, text = espeak_input(kiosk.app.services.speech.history[-2])  # the screen, as spoken
+    assert f'<voice name="sr">{title}</voice>' in text and text.startswith('<speak><voice name="en">Audio guide on.')
+    speaker = kiosk.app.services.speech
+    assert speaker.wait_until_quiet(30)
+    utterance, wav = speaker.recordings[-1]
+    assert utterance.text == in_language(title, "sr-Latn") and utterance.language == "en"
+    assert_spoken(wav, utterance.text)
+    guide.stop(quietly=True)

@@ -18,9 +18,10 @@ from kiosk.ui.widgets.photo import PhotoImage  # noqa: F401  (used by the kv rul
 
 load_kv(__file__)
 
-EMPTY = {"initiative_id": "", "title": "", "summary": "", "meta": "", "note": "", "supporters": "", "body": ""}
+EMPTY = {"initiative_id": "", "title": "", "summary": "", "language": "", "meta": "", "note": "", "supporters": "",
+         "body": ""}
 DECISIONS = {"accepted": N_("Accepted"), "under_study": N_("Under study"), "not_possible": N_("Not possible")}
-NO_RESPONSE = {"heading": "", "decision": "", "text": ""}
+NO_RESPONSE = {"heading": "", "decision": "", "text": "", "language": ""}
 
 
 def event_rows(events: list[dict[str, Any]], pending: dict[str, int], joined: set[str]) -> list[dict[str, Any]]:
@@ -73,7 +74,7 @@ class InitiativeScreen(KioskScreen):
             self.shown, self.photo = EMPTY, ""
             return
         language = self.app.language
-        texts, _note = initiative_texts(initiative, language)
+        texts, _note, _shown_in = initiative_texts(initiative, language)
         pending = self.app.store.pending_supports().get(initiative["id"], 0)
         self.shown = {**row_data(initiative, language, pending), "body": texts.get("body", "")}
         photos = initiative.get("photos") or []
@@ -90,9 +91,10 @@ class InitiativeScreen(KioskScreen):
     def _response(response: dict[str, Any] | None, language: str) -> dict[str, str]:
         if not response:
             return NO_RESPONSE
+        text, shown_in = response_text(response, language)
         return {"heading": _("The municipality's official response"),
                 "decision": f"{translated(DECISIONS, response['decision'])}  ·  {local_date(response['decided_on'])}",
-                "text": response_text(response, language)}
+                "text": text, "language": shown_in}
 
     def _fill_events(self) -> None:
         box = self.ids.events_box

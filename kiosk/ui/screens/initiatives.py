@@ -25,32 +25,33 @@ SEARCH_LIMIT = 200
 SEARCH_DELAY_S = 0.15  # one search per pause in typing, not one per key
 
 
-def initiative_texts(initiative: dict[str, Any], language: str) -> tuple[dict[str, str], str]:
-    """The texts to show in ``language`` and a note when they are in another language."""
+def initiative_texts(initiative: dict[str, Any], language: str) -> tuple[dict[str, str], str, str]:
+    """The texts to show in ``language``, a note when they are in another language, and the
+    language they are in (the audio guide reads them in its voice)."""
     found = localised(initiative.get("texts") or {}, language, (initiative.get("original_language") or "",))
     if found is None:
-        return {"title": "", "summary": "", "body": ""}, ""
+        return {"title": "", "summary": "", "body": ""}, "", language
     shown, texts = found
     if shown == "sr" and language != "sr":  # a Latin reader gets Serbian in Latin letters
-        texts = {key: cyrillic_to_latin(value) for key, value in texts.items()}
+        texts, shown = {key: cyrillic_to_latin(value) for key, value in texts.items()}, "sr-Latn"
     if shown == language or (shown, language) in (("sr-Latn", "sr"), ("sr", "sr-Latn")):
-        return dict(texts), ""
+        return dict(texts), "", shown
     note = _("Not translated yet; shown in the original: {language}").format(
         language=_(LANGUAGE_IN_SENTENCE.get(shown, shown)))
-    return dict(texts), note
+    return dict(texts), note, shown
 
 
 def row_data(initiative: dict[str, Any], language: str, pending_supports: int = 0) -> dict[str, Any]:
     """What a row shows; the count adds the supports given on this bench that the server's count
     does not have yet (``BenchStore.pending_supports``), so a tap on "I support this" shows at once."""
-    texts, note = initiative_texts(initiative, language)
+    texts, note, shown_in = initiative_texts(initiative, language)
     place = municipality_name(initiative.get("municipality"), language)
     status = translated(INITIATIVE_STATUSES, initiative.get("status"))
     meta = "  ·  ".join(filter(None, [status, place, translated(CATEGORIES, initiative.get("category"))]))
     count = (initiative.get("support_count") or 0) + pending_supports
     photos = initiative.get("photos") or []
     return {"initiative_id": initiative["id"], "title": texts.get("title", ""),
-            "summary": texts.get("summary", ""), "meta": meta, "note": note,
+            "summary": texts.get("summary", ""), "language": shown_in, "meta": meta, "note": note,
             "photo": photos[0]["sha256"] if photos else "",
             "supporters": ngettext("{count} supporter", "{count} supporters", count).format(count=count)}
 
@@ -59,6 +60,7 @@ class InitiativeRow(ButtonBehavior, BoxLayout):
     initiative_id = StringProperty("")
     title = StringProperty("")
     summary = StringProperty("")
+    language = StringProperty("")  # of the title and summary
     meta = StringProperty("")
     note = StringProperty("")
     supporters = StringProperty("")
