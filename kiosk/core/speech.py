@@ -9,6 +9,7 @@ that language's voice.
 """
 from __future__ import annotations
 
+import html
 import logging
 import re
 import subprocess
@@ -16,7 +17,6 @@ import threading
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def espeak_input(utterance: Utterance) -> tuple[list[str], str]:
     parts = voiced_parts(utterance)
     if len(parts) <= 1:
         return ["-v", VOICES[utterance.language]], parts[0][0].strip() if parts else ""
-    ssml = " ".join(f'<voice name="{voice}">{escape(words.strip())}</voice>' for words, voice in parts)
+    ssml = " ".join(f'<voice name="{voice}">{html.escape(words.strip())}</voice>' for words, voice in parts)
     return ["-v", VOICES[utterance.language], "-m"], f"<speak>{ssml}</speak>"
 
 

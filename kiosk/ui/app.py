@@ -79,6 +79,7 @@ class KioskApp(App):
         self.services = services
         self.config_ = services.config
         self._store: BenchStore | None = None
+        self._idle_warning: IdleWarning | None = None
         self.session = Session()
         self.idle_warning_s = idle_warning_s
         self._logo_taps: list[float] = []
@@ -87,6 +88,7 @@ class KioskApp(App):
         self.at_rest = True  # on the start screen, nobody using the bench (a plain bool: threads read it)
         self.after_start = AfterStart()
         self.after_start.add(lambda: self.store)  # the first thing after the first frame
+        self.after_start.add(lambda: self.idle_warning)
         tr.switch(services.translator, self.language)
 
     @property
@@ -97,6 +99,14 @@ class KioskApp(App):
         if self._store is None:
             self._store = self.services.open_store()
         return self._store
+
+    @property
+    def idle_warning(self) -> IdleWarning:
+        """The "are you still there?" prompt, made at its first use (after the first frame: its
+        widgets took 15-30 ms of the start)."""
+        if self._idle_warning is None:
+            self._idle_warning = IdleWarning()
+        return self._idle_warning
 
     # --- building and lock-down --------------------------------------------------------------
 
@@ -116,9 +126,9 @@ class KioskApp(App):
                     on_key_down=self._on_any_key)
         self.frames = FrameGovernor(self.services.energy.plan.max_fps)
         one_frame_in_flight(Window)
-        self.idle_warning = IdleWarning()
         self.idle = IdleWatch(self.config_.idle_timeout_s, self.idle_warning_s, on_warn=self._idle_warn,
-                              on_calm=self.idle_warning.dismiss, on_expire=self.reset_session)
+                              on_calm=self._idle_calm,
+                              on_expire=self.reset_session)
         manager = ScreenManager(transition=NoTransition())
         manager.add_widget(build_screen(START))
         self.manager = manager
@@ -191,6 +201,10 @@ class KioskApp(App):
         self.idle_warning.show(seconds_left, self.idle.warning_s)
         if first and self.guide.on:
             self.guide.say(self.guide.screen_text())  # the warning, read to who cannot see it
+
+    def _idle_calm(self) -> None:
+        if self._idle_warning is not None:  # not made yet: nothing to take down
+            self._idle_warning.dismiss()
 
     def reset_session(self) -> None:
         """Back to the start for the next person: the session and all typing are wiped

@@ -71,7 +71,7 @@ def test_a_kiosk_process_starts_quietly_logs_once_and_stops_on_sigterm(tmp_path:
 # logged (the log line is written as that frame is drawn).
 FIRST_FRAME_PROBE = """
 import logging, runpy, sys
-LATER = ("sqlite_utils", "requests", "importlib.metadata", "cryptography")
+LATER = ("sqlite_utils", "requests", "urllib.request", "importlib.metadata", "cryptography")
 
 class AtFirstFrame(logging.Filter):
     def filter(self, record):
