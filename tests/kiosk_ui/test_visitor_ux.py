@@ -3,6 +3,7 @@ that goes at the next keystroke, a support that turns into a green tick with the
 next visitor who inherits nothing. Every step is a tap on the real window (see conftest)."""
 from __future__ import annotations
 
+from kivy.core.text import Label as CoreLabel
 from kivy.core.window import Window
 
 from kiosk.ui.palette import COLORS, ratio
@@ -162,6 +163,23 @@ def inside(widget, view) -> bool:
     return view_bottom - 1 <= bottom and top <= view_top + 1
 
 
+def hint_fits(field) -> bool:
+    """A text field's hint, as drawn in its font and size, fits inside the field's padding."""
+    label = CoreLabel(text=field.hint_text, font_size=field.font_size, font_name=field.font_name)
+    label.refresh()
+    return label.texture.width <= field.width - field.padding[0] - field.padding[2]
+
+
+def test_the_contact_hint_fits_its_field_at_normal_size(kiosk):
+    kiosk.start("bs")
+    kiosk.tap(kiosk.button(tr._("Suggest an idea")))
+    kiosk.type_on_keys("Klupa")
+    kiosk.tap(kiosk.button(tr._("Contact (optional)")))
+    kiosk.frames(3)
+    assert hint_fits(kiosk.screen().ids.contact)
+    kiosk.tap(kiosk.button(tr._("Back to my text")))
+
+
 def test_in_large_text_the_contact_step_opens_on_its_heading_and_field(kiosk):
     """The step scrolls in large text; it starts at the top, where the typing goes."""
     kiosk.start("en")
@@ -176,6 +194,13 @@ def test_in_large_text_the_contact_step_opens_on_its_heading_and_field(kiosk):
             view = screen.ids.contact_scroller
             assert view.viewport_size[1] > view.height, "large text: the step is taller than its room"
             assert inside(screen.ids.contact_heading, view) and inside(screen.ids.contact, view), attempt
+            assert hint_fits(screen.ids.contact), "the hint is read whole, not cut at the field's edge"
+            if attempt == 0:
+                kiosk.screenshot("contact-large-en")
+                for language in ("bs", "hr", "sr", "sr-Latn", "en"):
+                    kiosk.app.set_language(language)
+                    kiosk.frames(2)
+                    assert hint_fits(screen.ids.contact), language
             view.scroll_y = 0  # the visitor scrolls down to the consent, then goes back to the text
             kiosk.frames(2)
             kiosk.tap(kiosk.button(tr._("Back to my text")))
