@@ -39,6 +39,7 @@ def test_diagnostics_reads_in_ten_seconds(kiosk):
                                               "Serijska veza", "Sinhronizacija", "Pohrana"]
     assert cards[3].fact == "Kontroler napajanja nije podešen." and cards[3].sign == "?"
     assert not kiosk.find(screen, text=screen.ids.info.text), "the raw figures wait for a second tap"
+    assert screen.ids.info.get_root_window() is None, "hidden, they are not drawn either"
     ports = [b for b in kiosk.find(screen.ids.ports) if type(b).__name__ == "QuietButton"]
     assert len(ports) == len(SWITCHABLE_PORTS), "one toggle per port"
     assert [b.text for b in ports if b.text.startswith("Svjetlo")] == ["Svjetlo: –"], "named in Bosnian"
