@@ -28,8 +28,8 @@ HISTORY = 200  # utterances kept for a look back (tests, diagnostics)
 # A receipt code (K7QX-94MD) is read character by character, as a person would copy it down.
 _RECEIPT = re.compile(r"\b([A-Z0-9]{4})-([A-Z0-9]{4})\b")
 _SEPARATORS = re.compile(r"\s*(?:·|\n)+\s*")
-# A span in another language: its marks are characters of Unicode's private use area, which no
-# text a person wrote contains, so they never clash with what is said.
+# A span in another language: its marks are characters of Unicode's private use area, which
+# texts people write do not use (one slipped into a title would only change a voice).
 _SPAN = re.compile("\ue000([^\ue001]*)\ue001([^\ue002]*)\ue002")
 
 

@@ -138,8 +138,7 @@ class KioskApp(App):
         self.frames = FrameGovernor(self.services.energy.plan.max_fps)
         one_frame_in_flight(Window)
         self.idle = IdleWatch(self.config_.idle_timeout_s, self.idle_warning_s, on_warn=self._idle_warn,
-                              on_calm=self._idle_calm,
-                              on_expire=self.reset_session)
+                              on_calm=self._idle_calm, on_expire=self.reset_session)
         manager = ScreenManager(transition=NoTransition())
         manager.add_widget(build_screen(START))
         self.manager = manager

@@ -8,7 +8,11 @@ once a frame, so when nothing is drawn the idle frame rate alone sets the cost: 
 CPU per idle frame here (benchmarks/kiosk_app.py: 4 fps ~0.2 % of a core, 2 fps ~0.1 %, 30 fps
 ~1-1.3 %). A frame that draws costs far more (a full-window redraw), so what would redraw
 while nobody is there is stopped too: a focused field's blinking cursor (a visitor who walked off
-mid-typing) is held steady until the next touch."""
+mid-typing) is held steady until the next touch.
+
+The start's frames are here too: the first frame drawn (``when_first_frame_drawn``) and the work
+left for after it (``after_first_frame``, ``AfterStart``), so that frame waits only for the
+start screen (benchmarks/kiosk_app.py times it)."""
 from __future__ import annotations
 
 from collections import deque
@@ -92,7 +96,6 @@ def after_first_frame(callback: Callable[[], object]) -> None:
     """Run ``callback`` once the App's first frame is drawn (two ticks of Kivy's clock: the
     first runs before that frame)."""
     Clock.schedule_once(lambda _dt: Clock.schedule_once(lambda _dt: callback()))
-
 
 
 class AfterStart:
