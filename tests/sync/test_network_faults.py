@@ -90,6 +90,10 @@ def test_5000_suggestions_converge_through_resets_stalls_503s_and_a_server_crash
             store.add_suggestion(f"Prijedlog {n}: više hlada kod klupe ({random.random():.6f})", "bs")
             client.wake()  # what the thank-you screen does
             if n == SUGGESTIONS // 2:
+                # The crash comes while suggestions flow: some on the server, the rest not. The
+                # first delivery can take seconds (a stall, then a 503 with Retry-After), longer
+                # than writing half the suggestions on a quick disk: wait for it.
+                poll(lambda: server_suggestions(server, config.bench_id), 60, "a first suggestion to arrive")
                 arrived_before_crash = len(server_suggestions(server, config.bench_id))
                 server.restart(kill=True)  # a crash, then systemd starts it again
         poll(lambda: store.backlog()["suggestions"] == 0, 90, "the outbox to empty")
