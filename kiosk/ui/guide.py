@@ -6,7 +6,8 @@ press anything: the element under the finger is read (move the finger to browse)
 anywhere activates the element read before it; what changed is read next. Holding three seconds
 again, the key, or the idle reset turns it off. Speech runs on ``kiosk.core.speech.Speaker``'s
 thread, so the UI never waits for it, and each new reading cuts the one before. A label showing
-content sets ``content_language`` (kv): its text is read in that language's voice.
+content sets ``content_language`` (kv): its text is read in that language's voice; a line that
+mixes languages sets ``spoken_text``, its words with the content marked (``speech.in_language``).
 """
 from __future__ import annotations
 
@@ -58,6 +59,8 @@ def _own_text(widget: Widget) -> str:
     if isinstance(widget, TextInput):
         return widget.text or widget.hint_text
     if isinstance(widget, Label):
+        if getattr(widget, "spoken_text", ""):  # a line mixing languages says how it is read
+            return widget.spoken_text
         # A label that shows content (an initiative's title) says in which language it is: shown
         # in its original language to a reader of another, it is read in that language's voice.
         language = getattr(widget, "content_language", "")

@@ -267,3 +267,24 @@ def test_a_title_in_its_original_language_is_read_in_that_language_s_voice(kiosk
     assert utterance.text == in_language(title, "sr-Latn") and utterance.language == "en"
     assert_spoken(wav, utterance.text)
     guide.stop(quietly=True)
+
+
+def test_the_line_about_an_initiative_reads_its_title_in_that_language_s_voice(kiosk):
+    """Writing about an initiative not translated yet, an English reader hears "About:" in English
+    and the Serbian title in the Serbian voice; the line on screen is plain."""
+    kiosk.start("en")
+    kiosk.app.go("initiative", initiative_id=SERBIAN_ONLY)
+    kiosk.frames(2)
+    title = kiosk.screen().shown["title"]
+    kiosk.tap(kiosk.button(tr._("Write a suggestion about this")))
+    screen = kiosk.screen()
+    assert kiosk.app.manager.current == "suggest" and screen.ids.about.text == f"About: {title}"
+    kiosk.tap(kiosk.button(tr._("Audio guide")))
+    assert f"About: {in_language(title, 'sr-Latn')}" in last_said(kiosk)
+    Finger(kiosk).tap(*centre(screen.ids.about))
+    assert last_said(kiosk) == f"About: {in_language(title, 'sr-Latn')}"
+    kiosk.app.guide.stop(quietly=True)
+    kiosk.app.go("initiative", initiative_id=MOSTAR_BINS)  # in English: nothing to mark
+    kiosk.frames(2)
+    kiosk.tap(kiosk.button(tr._("Write a suggestion about this")))
+    assert screen.ids.about.spoken_text == "" and screen.ids.about.text.startswith("About: [SAMPLE]")

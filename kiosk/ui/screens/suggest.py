@@ -33,6 +33,7 @@ class SuggestScreen(KioskScreen):
     category = StringProperty("")
     initiative_id = StringProperty("")
     initiative_title = StringProperty("")
+    initiative_language = StringProperty("")  # the title's (the audio guide reads it in its voice)
     consent = BooleanProperty(False)
     found_contacts = ListProperty()
     message = StringProperty("")  # a refusal, said kindly, shown next to the field it is about
@@ -86,7 +87,8 @@ class SuggestScreen(KioskScreen):
 
     def _show_initiative(self) -> None:
         initiative = self.app.store.initiative(self.initiative_id) if self.initiative_id else None
-        self.initiative_title = initiative_texts(initiative, self.app.language)[0]["title"] if initiative else ""
+        texts, _note, shown_in = initiative_texts(initiative, self.app.language) if initiative else ({}, "", "")
+        self.initiative_title, self.initiative_language = texts.get("title", ""), shown_in
 
     def set_step(self, step: str) -> None:
         self.step = step
@@ -116,7 +118,7 @@ class SuggestScreen(KioskScreen):
 
     def clear_initiative(self) -> None:
         self.initiative_id = ""
-        self.initiative_title = ""
+        self.initiative_title = self.initiative_language = ""
         if self.handoff_url:
             self.open_handoff()
 
