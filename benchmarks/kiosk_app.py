@@ -34,6 +34,7 @@ The last line is the contract line:
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import random
@@ -46,6 +47,7 @@ import tempfile
 import threading
 import time
 import tty
+import urllib.request
 import uuid
 from contextlib import ExitStack, contextmanager
 from functools import cache
@@ -106,8 +108,6 @@ def modules_a_bench_lacks() -> frozenset[str]:
     environment has the server's and the tests' packages too, and some are imported when present
     (sqlite-utils imports pandas and numpy, Kivy Pillow; 40 MiB and 0.3 s at start). A bench has
     exactly deploy/constraints-bench.txt."""
-    import importlib.metadata  # here, as urllib.request below: the kiosk child, whose start is timed, needs neither
-
     pinned = {canonical(line.split("==")[0]) for line in BENCH_CONSTRAINTS.read_text(encoding="utf-8").splitlines()
               if "==" in line and not line.startswith("#")}
     lacking: set[str] = set()
@@ -325,8 +325,6 @@ def sync_server(cleanup: ExitStack, folder: Path) -> tuple[str, str]:
 
 
 def server_cursor(server_url: str, token: str) -> str:
-    import urllib.request
-
     request = urllib.request.Request(f"{server_url}/api/v1/initiatives", headers={"Authorization": f"Bearer {token}"})
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.load(response)["cursor"]
@@ -380,7 +378,7 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
             results[f"pss_{event}"] = pss_mib(pid)
         results[event] = values
 
-    environment = {**quiet_environment(tmp), "BENCH_TOKEN": token}  # made before the clock starts
+    environment = {**quiet_environment(tmp), "BENCH_TOKEN": token}
     # The start is timed through the kiosk's own entry point, configured as a bench is: by its
     # environment (kiosk.core.config), with the same link, server and store as the child.
     bench = {**quiet_environment(tmp), "SMART_BENCH_DATA_DIR": str(data_dir), "SMART_BENCH_SERVER_URL": server_url,
@@ -411,7 +409,7 @@ def measure_kiosk(args: argparse.Namespace, tmp: str, cleanup: ExitStack) -> dic
 
 def first_frames_s(command: list[str], environment: dict[str, str], stderr: Path) -> list[float]:
     """Start to first frame of a child (``bench_start.py``): until it says FIRST_FRAME on stderr,
-    FIRST_FRAME_RUNS times (one start varies by a tenth of a second here), each child stopped then."""
+    FIRST_FRAME_RUNS times (see there why), each child stopped then."""
     times = []
     for _run in range(FIRST_FRAME_RUNS):
         started = time.monotonic()

@@ -62,8 +62,7 @@ def run_kiosk(config: Config, *, fullscreen: bool,
         energy = energy_policy(config)
         speech = Speaker()  # the audio guide's voice on the bench's audio output
         cleanup.callback(speech.close)
-        store_path = config.store_path
-        app = KioskApp(Services(config=config, open_store=lambda: cleanup.enter_context(BenchStore(store_path)),
+        app = KioskApp(Services(config=config, open_store=lambda: cleanup.enter_context(BenchStore(config.store_path)),
                                 translator=Translator(config.languages), energy=energy,
                                 backlight=detect_backlight(), monitor=monitor, speech=speech))
         if on_start is not None:

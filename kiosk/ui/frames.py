@@ -105,19 +105,14 @@ class AfterStart:
 
     def __init__(self) -> None:
         self._jobs: deque[Callable[[], object]] = deque()
-        self._running = False  # a run of the queue is scheduled or under way
-        self._started = False  # the first frame is drawn
-        after_first_frame(self._start)
+        self._running = True  # a run of the queue is scheduled (the first, for after the first frame) or under way
+        after_first_frame(self._run_one)
 
     def add(self, job: Callable[[], object]) -> None:
         self._jobs.append(job)
-        if self._started and not self._running:
+        if not self._running:
             self._running = True
             Clock.schedule_once(self._run_one)
-
-    def _start(self) -> None:
-        self._started = self._running = True
-        self._run_one()
 
     def _run_one(self, *_args: Any) -> None:
         if not self._jobs:
